@@ -1,0 +1,304 @@
+"""The public data types: the shared :class:`Article` schema and what detection says about it.
+
+Every model is a frozen pydantic v2 model: values are validated once, on the way
+in, and never change afterwards, so an article can be hashed, cached, shared
+between threads and compared for equality. JSON round-trips exactly::
+
+    Article.model_validate_json(article.model_dump_json()) == article
+
+The JSON Schema of :class:`Article` is kept in ``docs/schema/article.schema.json``
+(``python -m pressmon._schema`` rewrites it; a test fails when it is stale).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "Article",
+    "DatePrecision",
+    "Evidence",
+    "Extraction",
+    "Flag",
+    "ParsedFeed",
+    "ScanResult",
+    "ScannedArticle",
+    "Source",
+    "TermMatch",
+    "make_article_id",
+]
+
+DatePrecision = Literal["year", "month", "day", "minute", "second"]
+"""How much of a date the source really gave: ``2023-05`` has precision ``month``."""
+
+TextField = Literal["title", "summary", "text"]
+"""The article fields detection reads."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        use_attribute_docstrings=True,
+        # Every field is always written in JSON, so the schema lists them all as required.
+        json_schema_serialization_defaults_required=True,
+    )
+
+
+class Source(_Frozen):
+    """Where an article was published and how pressmon got it."""
+
+    name: str | None = None
+    """The publication's name (``Le Monde``, a feed title, or a file name for local files)."""
+    url: str | None = None
+    """The publication's site URL."""
+    feed_url: str | None = None
+    """The URL of the feed the article was read from, if any."""
+
+
+class Extraction(_Frozen):
+    """What happened when pressmon read the article's text from its web page.
+
+    Set by :func:`pressmon.extract_article` and by full-text enrichment, which
+    follows a feed item's link to replace a thin summary with the page's text."""
+
+    status: Literal["ok", "not_article", "failed", "skipped"]
+    """``ok`` (the page's main text was read), ``not_article`` (the page is a home page, a
+    login wall or a teaser), ``failed`` (the page could not be fetched or read; the feed's
+    own text is kept) or ``skipped`` (not allowed, for example a private address).
+    """
+    url: str | None = None
+    """The page URL that was read or requested (None for a local file)."""
+    engine: str | None = None
+    """The extraction engine used (``bs4`` or ``trafilatura``)."""
+    message: str | None = None
+    """A human explanation when the status is not ``ok``."""
+
+
+def make_article_id(
+    source_key: str, guid: str | None, url: str | None, title: str, text: str
+) -> str:
+    """Return the stable id of an article.
+
+    The id depends only on where the article comes from (``source_key``: the
+    feed URL, or the site, or the source name) and on the most stable
+    identifier the source gives for the entry: its guid, else its canonical
+    URL, else its title and text. Fetch time never enters it, so the same story
+    from the same source always gets the same id.
+
+    Args:
+        source_key: the identity of the source.
+        guid: the source's own entry id, if any.
+        url: the article's canonical URL, if any.
+        title: the plain-text title.
+        text: the plain-text body (or summary, when there is no body).
+
+    Returns:
+        24 lowercase hex characters.
+    """
+    if guid:
+        key = f"guid\x00{guid}"
+    elif url:
+        key = f"url\x00{url}"
+    else:
+        key = f"content\x00{title}\x00{text}"
+    digest = hashlib.sha256(f"{source_key}\x00{key}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:24]
+
+
+def _source_key(source: Source) -> str:
+    return source.feed_url or source.url or source.name or ""
+
+
+class Article(_Frozen):
+    """One news article, normalized: the schema every source and every step shares.
+
+    Build one with keyword arguments; ``id`` is derived when not given (see
+    :func:`make_article_id`) and ``fetched_at`` defaults to now.
+    """
+
+    id: str = Field(default="", min_length=1)
+    """Stable identifier: the same story from the same source always gets the same id."""
+    guid: str | None = None
+    """The source's own entry id (RSS ``guid``, Atom ``id``), if any."""
+    url: str | None = None
+    """The canonical article URL: fragment dropped, host lower-cased, tracking parameters
+    (``utm_*``, ``fbclid``, ``gclid``, ...) removed.
+    """
+    title: str = ""
+    """Plain-text title (may be empty)."""
+    summary: str = ""
+    """Plain-text summary or teaser, as the source gave it."""
+    text: str = ""
+    """Plain-text body, paragraphs separated by a blank line."""
+    authors: tuple[str, ...] = ()
+    """Author names."""
+    published: AwareDatetime | None = None
+    """Publication time, timezone-aware UTC, or None when unknown. A partial date is stored at
+    its first instant (``2023-05`` becomes 2023-05-01T00:00Z) and ``published_precision``
+    says how much of it is real.
+    """
+    published_precision: DatePrecision | None = None
+    """``year``, ``month``, ``day``, ``minute`` or ``second``."""
+    updated: AwareDatetime | None = None
+    """Last update time (UTC), when the source gives one."""
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    """ISO 639-1 code, declared by the source or detected from the text."""
+    source: Source = Source()
+    """Where the article was published and read from."""
+    tags: tuple[str, ...] = ()
+    """Categories and keywords from the source."""
+    image: str | None = None
+    """The lead image URL, if any."""
+    fetched_at: AwareDatetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    """When pressmon read the article (UTC)."""
+    extraction: Extraction | None = None
+    """What happened when the text was extracted from the article's page, if it was."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if not data.get("id"):
+            source = data.get("source") or Source()
+            if isinstance(source, dict):
+                source = Source.model_validate(source)
+            data = {
+                **data,
+                "id": make_article_id(
+                    _source_key(source),
+                    data.get("guid"),
+                    data.get("url"),
+                    data.get("title") or "",
+                    data.get("text") or data.get("summary") or "",
+                ),
+            }
+        if data.get("published") is not None and not data.get("published_precision"):
+            data = {**data, "published_precision": "second"}
+        return data
+
+    @field_validator("published", "updated", "fetched_at")
+    @classmethod
+    def _to_utc(cls, value: datetime | None) -> datetime | None:
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    @model_validator(mode="after")
+    def _check_precision(self) -> Article:
+        if self.published is None and self.published_precision is not None:
+            raise ValueError("published_precision is set but published is None")
+        return self
+
+    @property
+    def published_label(self) -> str | None:
+        """The publication date written at its real precision (``2023-05``, ``2023-05-02``)."""
+        if self.published is None:
+            return None
+        formats = {
+            "year": "%Y",
+            "month": "%Y-%m",
+            "day": "%Y-%m-%d",
+            "minute": "%Y-%m-%d %H:%M UTC",
+            "second": "%Y-%m-%d %H:%M:%S UTC",
+        }
+        return self.published.strftime(formats[self.published_precision or "second"])
+
+    def field_text(self, field: TextField) -> str:
+        """Return the plain text of one of the fields detection reads."""
+        value: str = getattr(self, field)
+        return value
+
+
+class TermMatch(_Frozen):
+    """One term of a topic's concept group found in an article field."""
+
+    group: str
+    """The concept group the term belongs to (``brand``, ``market``, ...)."""
+    term: str
+    """The text as it appears in the article."""
+    start: int = Field(ge=0)
+    """Offset of the term's first character in the field."""
+    end: int = Field(ge=0)
+    """Offset just past the term's last character in the field."""
+
+
+class Evidence(_Frozen):
+    """A sentence (or window of sentences) that made a topic match."""
+
+    field: TextField
+    """``title``, ``summary`` or ``text``."""
+    start: int = Field(ge=0)
+    """Offset of the sentence's first character in the field."""
+    end: int = Field(ge=0)
+    """Offset just past its last character; ``article.<field>[start:end] == text``."""
+    text: str
+    """The sentence itself."""
+    matches: tuple[TermMatch, ...] = ()
+    """The terms found in it, with offsets into the field."""
+
+
+class Flag(_Frozen):
+    """A topic that an article mentions, with how sure pressmon is and why."""
+
+    topic: str
+    """The topic's name (``alpine-us-expansion``)."""
+    score: float = Field(ge=0.0, le=1.0)
+    """Confidence in [0, 1]; the topic's threshold decided that it is flagged."""
+    evidence: tuple[Evidence, ...] = ()
+    """The sentences that made it match, strongest first."""
+
+
+class ParsedFeed(_Frozen):
+    """A feed, parsed and normalized: its metadata and its articles."""
+
+    url: str | None = None
+    """The feed URL (given, or the feed's own ``self`` link)."""
+    title: str = ""
+    """The feed's title."""
+    link: str | None = None
+    """The site the feed belongs to."""
+    description: str = ""
+    """The feed's description or subtitle (plain text)."""
+    language: str | None = None
+    """The feed's declared language (ISO 639-1), if any."""
+    version: str = ""
+    """The format, as ``rss20``, ``rss10``, ``atom10``, ``json11``, ..."""
+    updated: AwareDatetime | None = None
+    """When the feed says it was last updated."""
+    articles: tuple[Article, ...] = ()
+    """The feed's entries as normalized articles, in feed order."""
+    warnings: tuple[str, ...] = ()
+    """Problems found while parsing that did not stop it (a feed that is not well-formed, a
+    DOCTYPE that was removed, ...).
+    """
+
+
+class ScannedArticle(_Frozen):
+    """An article and the topics it was flagged for."""
+
+    article: Article
+    """The article."""
+    flags: tuple[Flag, ...] = ()
+    """The topics it was flagged for (empty when none)."""
+
+
+class ScanResult(_Frozen):
+    """What one source (a file, a directory entry, standard input, a URL) gave."""
+
+    source: str
+    """The source as the user named it."""
+    items: tuple[ScannedArticle, ...] = ()
+    """Its articles with their flags."""
+    error: str | None = None
+    """Why the source could not be read, or None when it was."""
+    warnings: tuple[str, ...] = ()
+    """Problems that did not stop the reading."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the source was read."""
+        return self.error is None
