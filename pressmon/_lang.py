@@ -1,0 +1,132 @@
+"""Article language: the declared one when it is usable, else a small, fast detector.
+
+Detection counts frequent function words ("le", "der", "the", ...) of the
+European languages press monitoring meets most, and recognizes the main
+non-Latin scripts. It is deterministic, needs no model file and takes
+microseconds, which matters because it runs on every article. It returns None
+rather than guessing when the text is too short or too mixed (a title of three
+proper nouns has no language a detector can see). See docs/design.md for why
+not langdetect or lingua.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+__all__ = ["detect_language", "normalize_language"]
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "the and of to in is was for that with on as are by this from at be have has had "
+        "it its will would which their they were been not but or an who said after".split()
+    ),
+    "fr": frozenset(
+        "le la les des du de et est une un pour dans sur pas que qui au aux avec ce cette "
+        "sont il elle ont par plus se sa son ses été mais nous vous leur ou être".split()
+    ),
+    "de": frozenset(
+        "der die das und ist nicht ein eine den dem des mit sich auf für von zu im auch "
+        "wird werden sie es hat als bei nach noch wie aus einer über vor sind war".split()
+    ),
+    "es": frozenset(
+        "el la los las de del y que en un una por con para es se no su al lo como más "
+        "pero sus fue este esta ha han son ya está entre desde también sobre".split()
+    ),
+    "it": frozenset(
+        "il lo la gli le di del della dei delle che è e un una per con non sono nel nella "
+        "alla al da si ha anche più come ma questo questa dopo essere stato".split()
+    ),
+    "pt": frozenset(
+        "o a os as de do da dos das e que em um uma para com não se por mais como mas ao "
+        "foi são está também seu sua pelo pela entre já quando muito tem".split()
+    ),
+    "nl": frozenset(
+        "de het een en van in is dat op te zijn voor met niet die aan er ook als bij om "
+        "door maar naar uit dan wordt heeft werd nog worden tot over deze".split()
+    ),
+    "sv": frozenset(
+        "och i att det som en på är av för med till den har de inte om ett var men från "
+        "också vid kan efter under detta eller sin sina blir".split()
+    ),
+    "pl": frozenset(
+        "i w na z się że nie do to jest o jak po przez dla od jego ale są tak już lub "
+        "przy tym oraz został może także będzie".split()
+    ),
+}
+
+# word -> the languages it is a function word of, built once.
+_LANGUAGES_OF_WORD: dict[str, tuple[str, ...]] = {}
+for _code, _words in _STOPWORDS.items():
+    for _word in _words:
+        _LANGUAGES_OF_WORD[_word] = (*_LANGUAGES_OF_WORD.get(_word, ()), _code)
+
+# Non-Latin scripts identify the language (or a close family) by themselves.
+_SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ja", re.compile(r"[\u3040-\u30ff]")),  # kana: Japanese even beside kanji
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+)
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LANGUAGE_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$")
+_THREE_TO_TWO = {
+    "eng": "en", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "spa": "es",
+    "ita": "it", "por": "pt", "nld": "nl", "dut": "nl", "swe": "sv", "pol": "pl",
+    "rus": "ru", "jpn": "ja", "zho": "zh", "chi": "zh", "kor": "ko", "ara": "ar",
+}  # fmt: skip
+_NAMES = {
+    "english": "en", "french": "fr", "français": "fr", "francais": "fr", "german": "de",
+    "deutsch": "de", "spanish": "es", "español": "es", "italian": "it", "italiano": "it",
+    "portuguese": "pt", "português": "pt", "dutch": "nl", "nederlands": "nl",
+}  # fmt: skip
+
+# Below this many function-word hits the evidence is too thin to name a language.
+_MIN_HITS = 2
+_SAMPLE_CHARS = 4000
+
+
+def normalize_language(tag: str | None) -> str | None:
+    """Turn a declared language (``fr-FR``, ``en_US``, ``fra``, ``French``) into ISO 639-1.
+
+    Returns None for an empty or unusable declaration.
+    """
+    if not tag:
+        return None
+    lowered = tag.strip().lower()
+    if lowered in _NAMES:
+        return _NAMES[lowered]
+    match = _LANGUAGE_TAG.match(lowered)
+    if match is None:
+        return None
+    primary = match.group(1)
+    if len(primary) == 3:
+        return _THREE_TO_TWO.get(primary)
+    return primary
+
+
+def detect_language(text: str) -> str | None:
+    """Guess the ISO 639-1 language of a text, or None when it cannot tell.
+
+    Example:
+        >>> detect_language("Le groupe Renault étudie la possibilité de venir aux Etats-Unis.")
+        'fr'
+    """
+    sample = text[:_SAMPLE_CHARS]
+    for code, pattern in _SCRIPTS:
+        if len(pattern.findall(sample)) >= 2:
+            return code
+    hits: Counter[str] = Counter()
+    for word in _WORD.findall(sample):
+        hits.update(_LANGUAGES_OF_WORD.get(word.lower(), ()))
+    if not hits:
+        return None
+    (best, best_hits), *rest = hits.most_common(2)
+    runner_up = rest[0][1] if rest else 0
+    if best_hits < _MIN_HITS or best_hits == runner_up:
+        return None
+    return best
