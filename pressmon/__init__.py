@@ -1,0 +1,117 @@
+"""pressmon: fetch news feeds, normalize every article into one schema, flag the ones
+that mention a monitored topic, with the evidence.
+
+The public API is what this module exports (``__all__``); everything in a
+module whose name starts with an underscore may change without notice.
+Names are imported lazily, on first use, so ``import pressmon`` stays quick
+for command-line use::
+
+    import pressmon
+
+    for article in pressmon.read_path("seeds/"):
+        for flag in pressmon.detect(article):
+            print(flag.topic, flag.score, flag.evidence[0].text)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from pressmon._version import __version__
+from pressmon.exceptions import (
+    ConfigError,
+    ExtractionError,
+    FetchError,
+    NotAFeedError,
+    ParseError,
+    PressmonError,
+    SourceError,
+    StateCorruptError,
+    StateLockedError,
+    StateVersionError,
+    StoreError,
+    TopicError,
+)
+
+if TYPE_CHECKING:
+    from pressmon._extract import extract_article
+    from pressmon._parse import parse_feed
+    from pressmon._scan import scan
+    from pressmon._sources import read_path
+    from pressmon._urls import canonicalize_url
+    from pressmon.detect import detect
+    from pressmon.models import (
+        Article,
+        Evidence,
+        Extraction,
+        Flag,
+        ParsedFeed,
+        ScannedArticle,
+        ScanResult,
+        Source,
+        TermMatch,
+    )
+
+__all__ = [
+    "Article",
+    "ConfigError",
+    "Evidence",
+    "Extraction",
+    "ExtractionError",
+    "FetchError",
+    "Flag",
+    "NotAFeedError",
+    "ParseError",
+    "ParsedFeed",
+    "PressmonError",
+    "ScanResult",
+    "ScannedArticle",
+    "Source",
+    "SourceError",
+    "StateCorruptError",
+    "StateLockedError",
+    "StateVersionError",
+    "StoreError",
+    "TermMatch",
+    "TopicError",
+    "__version__",
+    "canonicalize_url",
+    "detect",
+    "extract_article",
+    "parse_feed",
+    "read_path",
+    "scan",
+]
+
+# name -> the module that defines it; imported on first access.
+_LAZY: dict[str, str] = {
+    "Article": "pressmon.models",
+    "Evidence": "pressmon.models",
+    "Extraction": "pressmon.models",
+    "Flag": "pressmon.models",
+    "ParsedFeed": "pressmon.models",
+    "ScanResult": "pressmon.models",
+    "ScannedArticle": "pressmon.models",
+    "Source": "pressmon.models",
+    "TermMatch": "pressmon.models",
+    "canonicalize_url": "pressmon._urls",
+    "detect": "pressmon.detect",
+    "extract_article": "pressmon._extract",
+    "parse_feed": "pressmon._parse",
+    "read_path": "pressmon._sources",
+    "scan": "pressmon._scan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'pressmon' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,69 @@
+"""The public surface: what ``pressmon`` exports is the contract, so it is guarded here."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import pytest
+
+import pressmon
+
+
+def test_all_is_sorted_and_unique() -> None:
+    """``__all__`` is one sorted list without duplicates, so additions show up in review."""
+    assert pressmon.__all__ == sorted(set(pressmon.__all__))
+
+
+def test_every_exported_name_resolves() -> None:
+    """Every name in ``__all__`` can be read from the package (lazy imports included)."""
+    for name in pressmon.__all__:
+        assert getattr(pressmon, name) is not None, name
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    """Each public class and function documents itself (the API reference is built from these)."""
+    missing = [
+        name
+        for name in pressmon.__all__
+        if name != "__version__" and not inspect.getdoc(getattr(pressmon, name))
+    ]
+    assert missing == []
+
+
+def test_contract_functions_are_exported() -> None:
+    """The functions other parts and users rely on are part of the public API."""
+    for name in ("parse_feed", "detect", "read_path", "scan", "extract_article"):
+        assert callable(getattr(pressmon, name)), name
+
+
+def test_exceptions_share_one_root() -> None:
+    """Every exception pressmon exports derives from PressmonError."""
+    errors = [
+        getattr(pressmon, name)
+        for name in pressmon.__all__
+        if isinstance(getattr(pressmon, name), type)
+        and issubclass(getattr(pressmon, name), BaseException)
+    ]
+    assert len(errors) >= 10
+    assert all(issubclass(error, pressmon.PressmonError) for error in errors)
+
+
+def test_import_is_lazy() -> None:
+    """``import pressmon`` loads none of the heavy dependencies; they come on first use."""
+    code = (
+        "import sys, pressmon\n"
+        "heavy = {'pydantic', 'feedparser', 'bs4', 'lxml', 'httpx'} & set(sys.modules)\n"
+        "print(sorted(heavy))\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.strip() == "[]"
+
+
+def test_unknown_attribute_raises_attribute_error() -> None:
+    """A typo in an attribute name fails loudly, as for any module."""
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        pressmon.no_such_thing  # noqa: B018 - the access itself is what is tested
