@@ -66,6 +66,8 @@ class PageMetadata:
     site_name: str | None = None
     is_article: bool | None = None  # None: the page does not say
     json_ld_body: str = ""
+    tags: tuple[str, ...] = ()
+    accessible_for_free: bool | None = None  # None: the page does not say
 
 
 def _meta(root: HtmlElement) -> dict[str, list[str]]:
