@@ -136,6 +136,8 @@ _FURNITURE_LINE = re.compile(
 
 # A paragraph shorter than this carries no signal.
 _MIN_PARAGRAPH = 25
+# A block that is more links than this is a menu or a list of teasers, not an article.
+_MAX_UNITED_LINK_DENSITY = 0.35
 # Do not prune a block that holds this share of the page's paragraph text.
 _PROTECTED_SHARE = 0.5
 
@@ -336,13 +338,21 @@ def _select(
 
     # Runner-up containers that share an ancestor with the top one: the
     # article is split across blocks (lead, body, inline boxes); unite them.
-    alternatives = [e for e in ranked[1:6] if final[e] >= 0.75 * top_score]
+    # Containers nested in or around the top one are not other blocks.
+    alternatives = [
+        element
+        for element in ranked[1:6]
+        if final[element] >= 0.75 * top_score
+        and not _is_ancestor(element, top)
+        and not _is_ancestor(top, element)
+    ]
     if len(alternatives) >= 3:
         ancestor = top.getparent()
         while ancestor is not None and ancestor is not body:
             containing = sum(1 for alt in alternatives if _is_ancestor(ancestor, alt))
             if containing >= 3:
-                top = ancestor
+                if _link_density(stats[ancestor]) <= _MAX_UNITED_LINK_DENSITY:
+                    top = ancestor
                 break
             ancestor = ancestor.getparent()
 
@@ -410,9 +420,10 @@ def _count(element: HtmlElement, tags: Iterable[str]) -> int:
     return sum(1 for _ in element.iter(*tags))
 
 
-def _clean(parts: list[HtmlElement]) -> None:
+def _clean(parts: list[HtmlElement], scores: dict[HtmlElement, float]) -> None:
     for part in parts:
         stats = _stats(part)
+        part_text = stats[part].text or 1
         doomed: list[HtmlElement] = []
         gone: set[HtmlElement] = set()
         for element in part.iter():
@@ -432,7 +443,10 @@ def _clean(parts: list[HtmlElement]) -> None:
                     element_stats.text > 0 and _link_density(element_stats) > 0.33
                 )
             elif tag in _CONDITIONAL:
-                remove = _looks_like_boilerplate(element, stats[element])
+                element_stats = stats[element]
+                remove = element_stats.text < _PROTECTED_SHARE * part_text and (
+                    _looks_like_boilerplate(element, element_stats, scores.get(element, 0.0))
+                )
             elif tag in _PARAGRAPHS or tag == "li":
                 element_stats = stats[element]
                 text = element.text_content()
@@ -447,9 +461,9 @@ def _clean(parts: list[HtmlElement]) -> None:
                 _drop(element)
 
 
-def _looks_like_boilerplate(element: HtmlElement, stats: _Stats) -> bool:
+def _looks_like_boilerplate(element: HtmlElement, stats: _Stats, score: float) -> bool:
     weight = _class_weight(_marker(element))
-    if weight < 0 and not _POSITIVE.search(_marker(element)):
+    if weight < 0 and score < 1:
         return True
     if stats.commas >= 10:
         return False
@@ -501,5 +515,5 @@ class Bs4Engine:
         stats = _stats(body)
         scores = _score(body, stats)
         parts = _select(body, stats, scores)
-        _clean(parts)
+        _clean(parts, scores)
         return MainText(text=_text_of(parts))

@@ -50,6 +50,9 @@ class TrafilaturaEngine:
             url=url,
             output_format="txt",
             include_comments=False,
+            # Boilerplate in the text becomes false evidence for detection: prefer
+            # precision (docs/extraction.md has the figures of both settings).
+            favor_precision=True,
             include_tables=True,
             deduplicate=False,
             with_metadata=False,
