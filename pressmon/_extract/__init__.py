@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal, Protocol
 from urllib.parse import urlsplit
 
-from pressmon._extract._bs4 import Bs4Engine, MainText
+from pressmon._extract._bs4 import Bs4Engine, MainText, polish
 from pressmon._extract._encoding import decode_page
 from pressmon._extract._metadata import PageMetadata, read_metadata
 from pressmon._extract._verdict import PageSignals, judge, page_signals
@@ -152,11 +152,13 @@ def extract_article(
 def _article(
     metadata: PageMetadata, signals: PageSignals, text: str, url: str | None, engine: str
 ) -> Article:
-    body = clean_text(metadata.json_ld_body) if metadata.json_ld_body else ""
+    # In articleBody, a line break separates paragraphs.
+    body = clean_text(metadata.json_ld_body.replace("\n", "\n\n"))
     if body and len(body) > 1.5 * len(text) and len(text) < 1500:
         # The page's own structured copy of the article is much longer than the
         # text found in the markup (a script-rendered page): trust the page.
         text = body
+    text = polish(text, metadata.title)
     canonical = metadata.canonical_url or canonicalize_url(url)
     verdict = judge(metadata, signals, text)
     language = metadata.language or detect_language(

@@ -42,7 +42,7 @@ from pressmon._text import clean_text, tree_to_text
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-__all__ = ["Bs4Engine", "MainText"]
+__all__ = ["Bs4Engine", "MainText", "polish"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,18 +487,28 @@ def _looks_like_boilerplate(element: HtmlElement, stats: _Stats, score: float) -
     )
 
 
-def _text_of(parts: list[HtmlElement]) -> str:
-    paragraphs: list[str] = []
-    for part in parts:
-        text = tree_to_text(part)
-        if text:
-            paragraphs.append(text)
-    cleaned = [
+def polish(text: str, title: str = "") -> str:
+    """Tidy any engine's main text: no repeated title, no furniture lines, clean spacing.
+
+    Drops a first paragraph that repeats the title, and short paragraphs that
+    are page furniture ("Advertisement", "Lire aussi", "Mehr zum Thema", ...).
+    """
+    paragraphs = clean_text(text).split("\n\n")
+    if paragraphs and title and _same_words(paragraphs[0], title):
+        paragraphs = paragraphs[1:]
+    return "\n\n".join(
         paragraph
-        for paragraph in clean_text("\n\n".join(paragraphs)).split("\n\n")
-        if not (len(paragraph) < 120 and _FURNITURE_LINE.match(paragraph))
-    ]
-    return "\n\n".join(cleaned)
+        for paragraph in paragraphs
+        if paragraph and not (len(paragraph) < 120 and _FURNITURE_LINE.match(paragraph))
+    )
+
+
+def _same_words(first: str, second: str) -> bool:
+    return first.casefold().split() == second.casefold().split()
+
+
+def _text_of(parts: list[HtmlElement]) -> str:
+    return "\n\n".join(text for part in parts if (text := tree_to_text(part)))
 
 
 class Bs4Engine:

@@ -8,10 +8,12 @@ article, or None when it is one. The rules, in order:
 
 1. **error page**: the title or main heading says "not found" / "404" (in
    the languages pressmon monitors) and the text is short;
-2. **login wall**: a password field, or a "log in to read" line, beside
-   a short text;
-3. **paywall teaser**: a "subscribe to read" line (or the page's own
-   ``isAccessibleForFree: false``) beside a short text;
+2. **login wall**: a "log in to read" line beside a short text, or a
+   password field beside almost none (many sites have a login box in every
+   page's header);
+3. **paywall teaser**: a "subscribe to read" line, or the page's own
+   ``isAccessibleForFree: false``, beside a short text; a block whose class
+   names a paywall, beside almost none;
 4. **home or section page**: the site's root URL, or a page that does not
    call itself an article and is mostly links and headline links;
 5. **too little text**: fewer than :data:`MIN_ARTICLE_CHARS` characters.
@@ -168,11 +170,15 @@ def judge(metadata: PageMetadata, signals: PageSignals, text: str) -> str | None
         return f"an error page: its title says {error.group(0)!r}"
     looked_at = f"{text}\n{signals.wall_text}"
     login = _LOGIN.search(looked_at)
-    if short and (signals.password_fields or login):
+    # Many sites have a login box in every page's header: a password field
+    # alone is a wall only beside almost no text.
+    if (short and login) or (signals.password_fields and length < MIN_ARTICLE_CHARS):
         cue = f"{login.group(0)!r}" if login else "a password field"
         return f"a login wall: {cue} and only {length} characters of text"
     paywall = _PAYWALL.search(looked_at)
-    if short and (paywall or signals.wall_classes or metadata.accessible_for_free is False):
+    if (short and (paywall or metadata.accessible_for_free is False)) or (
+        signals.wall_classes and length < MIN_ARTICLE_CHARS
+    ):
         if paywall:
             cue = f"{paywall.group(0)!r}"
         elif signals.wall_classes:
