@@ -64,9 +64,7 @@ def shingles(text: str) -> Counter[tuple[str, ...]]:
     """The multiset of 4-token shingles of a text (a shorter text is one shingle)."""
     tokens = _TOKEN.findall(text or "")
     count = max(1, len(tokens) - _SHINGLE + 1)
-    return Counter(
-        shingle for i in range(count) if (shingle := tuple(tokens[i : i + _SHINGLE]))
-    )
+    return Counter(shingle for i in range(count) if (shingle := tuple(tokens[i : i + _SHINGLE])))
 
 
 def page_scores(expected: str, predicted: str) -> tuple[float, float, float]:

@@ -25,7 +25,9 @@ from pressmon._extract import available_engines
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
 CASES = sorted(PAGES.glob("*.expected.json"))
 ENGINES = ["bs4", "trafilatura"]
-_SPECIAL_KEYS = {"given", "status", "message_contains", "text_contains", "text_excludes", "site_name"}
+_SPECIAL_KEYS = {
+    "given", "status", "message_contains", "text_contains", "text_excludes", "site_name",
+}  # fmt: skip
 
 
 def _case(expected_file: Path) -> tuple[bytes, dict[str, Any]]:
@@ -162,3 +164,43 @@ def test_result_is_a_valid_frozen_article() -> None:
     article = extract_article(data, url="https://www.evdaily.test/alpine-us-plan/")
     assert isinstance(article, pressmon.Article)
     assert Article.model_validate_json(article.model_dump_json()) == article
+
+
+_STORY = "".join(
+    f"<p>Paragraph {n}: Alpine and AutoNation said the first showrooms would open in Florida, "
+    "Texas and California, with more states to follow once the electric range arrives.</p>"
+    for n in range(8)
+)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "extra",
+    [
+        '<form class="login"><input type="email"><input type="password"><button>Log in</button>'
+        "</form>",
+        '<div class="paywall-banner">Subscribers only: subscribe to read all our stories.</div>',
+    ],
+    ids=["login-box-in-header", "subscription-banner"],
+)
+def test_full_article_beside_a_login_box_or_banner_is_an_article(engine: str, extra: str) -> None:
+    """A login form or a subscription banner next to a complete story does not make it a wall."""
+    page = (
+        f"<html lang='en'><body><header>{extra}</header><article>{_STORY}</article></body></html>"
+    )
+    article = extract_article(page, url="https://example.test/news/alpine", engine=engine)  # type: ignore[arg-type]
+    assert article.extraction is not None
+    assert article.extraction.status == "ok", article.extraction.message
+    assert "Paragraph 7" in article.text
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_too_little_text_is_not_an_article(engine: str) -> None:
+    """A page with one short sentence is reported as not an article, with its length."""
+    page = (
+        "<html lang='en'><body><article><p>Alpine is coming to America.</p></article></body></html>"
+    )
+    article = extract_article(page, url="https://example.test/news/x", engine=engine)  # type: ignore[arg-type]
+    assert article.extraction is not None
+    assert article.extraction.status == "not_article"
+    assert "too little text" in (article.extraction.message or "")

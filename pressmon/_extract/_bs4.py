@@ -160,7 +160,7 @@ def _is_hidden(element: HtmlElement) -> bool:
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
     style = element.get("style")
-    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+    return style is not None and _HIDDEN_STYLE.search(style) is not None
 
 
 class _Stats:
@@ -278,8 +278,9 @@ def _score(body: HtmlElement, stats: dict[HtmlElement, _Stats]) -> dict[HtmlElem
         level = 0
         while ancestor is not None and level < 5:
             if ancestor not in scores:
-                tag = ancestor.tag
-                scores[ancestor] = _TAG_BASE.get(tag, 0.0) + _class_weight(_marker(ancestor))
+                scores[ancestor] = _TAG_BASE.get(str(ancestor.tag), 0.0) + _class_weight(
+                    _marker(ancestor)
+                )
             if level == 0:
                 share = amount
             elif level == 1:
@@ -373,8 +374,10 @@ def _select(
         last = parent_score
         parent = parent.getparent()
     # An only child says nothing its parent does not.
-    while top.getparent() is not None and top.getparent() is not body and len(top.getparent()) == 1:
-        top = top.getparent()
+    only_parent = top.getparent()
+    while only_parent is not None and only_parent is not body and len(only_parent) == 1:
+        top = only_parent
+        only_parent = top.getparent()
 
     parent = top.getparent()
     if parent is None:

@@ -68,7 +68,9 @@ _UPDATED_META = (
     "article:modified_time", "og:updated_time", "datemodified", "article.updated",
     "dcterms.modified", "dc.date.modified", "last-modified", "lastmod",
 )  # fmt: skip
-_AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+_AUTHOR_META = (
+    "author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl",
+)  # fmt: skip
 _LANGUAGE_META = ("og:locale", "content-language", "language", "dc.language", "lang")
 # Elements whose text is likely to hold the article's date (matched on class, id, itemprop).
 _DATE_HOLDER = re.compile(
@@ -86,6 +88,7 @@ _UPDATED_CUE = re.compile(
     r"(?:\s+(?:on|le|am|el|il|em))?\s*:?\s*",
     re.IGNORECASE,
 )
+_VISIBLE_TEXT = ".//text()[not(ancestor::script) and not(ancestor::style)]"
 _MAX_DATE_HOLDER_CHARS = 200
 _MAX_TEXT_FOR_CUES = 30_000
 _MAX_JSON_LD_NODES = 2000
@@ -249,9 +252,7 @@ def _text_dates(root: HtmlElement, language: str | None) -> tuple[ParsedDate | N
     updated: ParsedDate | None = None
     # A cue phrase anywhere in the visible text: "Publié le 2 mai 2023".
     body = root.find("body")
-    texts = body.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]") if (
-        body is not None
-    ) else []
+    texts = [] if body is None else body.xpath(_VISIBLE_TEXT)
     visible = " ".join(str(text) for text in texts if str(text).strip())[:_MAX_TEXT_FOR_CUES]
     visible = " ".join(visible.split())
     for match in _PUBLISHED_CUE.finditer(visible):
@@ -410,9 +411,7 @@ def read_metadata(root: HtmlElement, url: str | None = None) -> PageMetadata:
     image = _image_url(ld.get("image")) or _first(
         meta, ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
     )
-    site_name = _first(meta, ("og:site_name",)) or next(
-        iter(_names(ld.get("publisher"))), None
-    )
+    site_name = _first(meta, ("og:site_name",)) or next(iter(_names(ld.get("publisher"))), None)
     site_name = site_name or _first(meta, ("application-name",))
     og_type = (_first(meta, ("og:type",)) or "").lower()
     is_article: bool | None = None
