@@ -123,4 +123,13 @@ def test_any_input_gives_an_article_never_an_exception(
     assert article.extraction is not None
     assert article.extraction.status in ("ok", "not_article", "failed")
     assert article.extraction.status == "ok" or article.extraction.message
+    # "failed" is for pages with nothing in them, never for an engine that broke.
+    assert "could not read" not in (article.extraction.message or "")
     assert "<script" not in article.text and "\x00" not in article.text
+
+
+def test_content_language_header_is_used_when_the_page_declares_none() -> None:
+    """A fetched page without lang attribute takes the Content-Language header's language."""
+    page = "<html><body><article>" + PARAGRAPH.replace("’", "'") * 4 + "</article></body></html>"
+    article = extract_article(page, headers={"Content-Language": "it"}, engine="bs4")
+    assert article.language == "it"

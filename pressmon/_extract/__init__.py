@@ -22,7 +22,7 @@ from pressmon._extract._bs4 import Bs4Engine, MainText, polish
 from pressmon._extract._encoding import decode_page
 from pressmon._extract._metadata import PageMetadata, read_metadata
 from pressmon._extract._verdict import PageSignals, judge, page_signals
-from pressmon._lang import detect_language
+from pressmon._lang import detect_language, normalize_language
 from pressmon._text import clean_text, parse_html
 from pressmon._urls import canonicalize_url
 from pressmon.exceptions import ExtractionError
@@ -129,28 +129,49 @@ def extract_article(
         ('fr', 'not_article')
     """
     chosen = _engine(engine)
-    if isinstance(html, bytes):
-        html, _ = decode_page(html, headers)
-    root = parse_html(html)
-    if root is None:
-        return Article(
-            url=canonicalize_url(url),
-            source=Source(url=_site(url)),
-            extraction=Extraction(
-                status="failed", url=url, engine=chosen.name, message="the page is empty"
-            ),
-        )
-    metadata = read_metadata(root, url)
-    signals = page_signals(root, url)
     try:
+        if isinstance(html, bytes):
+            html, _ = decode_page(html, headers)
+        root = parse_html(html)
+        if root is None:
+            return _failed(url, chosen.name, "the page is empty")
+        metadata = read_metadata(root, url)
+        signals = page_signals(root, url)
         text = chosen.extract(root, url=url).text
-    except (ValueError, RecursionError, AttributeError, TypeError):
-        text = ""
-    return _article(metadata, signals, text, url, chosen.name)
+        return _article(metadata, signals, text, url, chosen.name, headers)
+    except RecursionError:
+        return _failed(url, chosen.name, "the page is nested too deeply to be read")
+    except Exception as error:  # never raise on a page: report what happened
+        return _failed(
+            url,
+            chosen.name,
+            f"the {chosen.name} engine could not read the page: {type(error).__name__}: {error}",
+        )
+
+
+def _failed(url: str | None, engine: str, message: str) -> Article:
+    canonical = canonicalize_url(url)
+    return Article(
+        url=canonical,
+        source=Source(url=_site(canonical)),
+        extraction=Extraction(status="failed", url=url, engine=engine, message=message),
+    )
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value
+    return None
 
 
 def _article(
-    metadata: PageMetadata, signals: PageSignals, text: str, url: str | None, engine: str
+    metadata: PageMetadata,
+    signals: PageSignals,
+    text: str,
+    url: str | None,
+    engine: str,
+    headers: Mapping[str, str] | None,
 ) -> Article:
     # In articleBody, a line break separates paragraphs.
     body = clean_text(metadata.json_ld_body.replace("\n", "\n\n"))
@@ -161,8 +182,10 @@ def _article(
     text = polish(text, metadata.title)
     canonical = metadata.canonical_url or canonicalize_url(url)
     verdict = judge(metadata, signals, text)
-    language = metadata.language or detect_language(
-        f"{metadata.title}\n{metadata.description}\n{text}"
+    language = (
+        metadata.language
+        or normalize_language((_header(headers, "content-language") or "").split(",")[0])
+        or detect_language(f"{metadata.title}\n{metadata.description}\n{text}")
     )
     return Article(
         url=canonical,
