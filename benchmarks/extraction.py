@@ -25,6 +25,12 @@ Usage::
     python benchmarks/extraction.py                  # every engine
     python benchmarks/extraction.py --engine bs4     # one engine
     python benchmarks/extraction.py --worst 10       # also list the 10 worst pages per engine
+
+Each page is timed ``--repeat`` times (3) and its best time kept, so that a
+busy machine does not inflate the median; the scores come from the last run.
+Besides the published figures, trafilatura itself (``trafilatura.extract`` on
+the page bytes, comments excluded) is measured in the same run as a peer.
+The exit code is 1 when an engine misses the issue's target.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,21 +133,46 @@ def load_corpus(corpus: Path) -> list[tuple[str, str | None, bytes, str]]:
     return pages
 
 
-def run_engine(engine: str, pages: list[tuple[str, str | None, bytes, str]]) -> Result:
-    """Extract every page with one engine; score and time it."""
+def _pressmon(engine: str) -> Callable[[bytes, str | None], tuple[str, bool]]:
     import pressmon
 
+    def extract(data: bytes, url: str | None) -> tuple[str, bool]:
+        article = pressmon.extract_article(data, url=url, engine=engine)  # type: ignore[arg-type]
+        ok = article.extraction is None or article.extraction.status == "ok"
+        return article.text, ok
+
+    return extract
+
+
+def _trafilatura_direct(data: bytes, url: str | None) -> tuple[str, bool]:
+    """The peer: trafilatura itself, on the page bytes, with its default settings."""
+    import trafilatura
+
+    return trafilatura.extract(data, url=url, include_comments=False) or "", True
+
+
+def run_engine(
+    engine: str,
+    pages: list[tuple[str, str | None, bytes, str]],
+    repeat: int = 3,
+    extract: Callable[[bytes, str | None], tuple[str, bool]] | None = None,
+) -> Result:
+    """Extract every page with one engine; score it, and time it (best of ``repeat`` runs)."""
+    extract = extract or _pressmon(engine)
     # Warm up: imports and lazily built tables are not part of a page's time.
-    pressmon.extract_article(pages[0][2], url=pages[0][1], engine=engine)
+    extract(pages[0][2], pages[0][1])
     scores, per_page, times = [], [], []
     not_article = 0
     for page_id, url, data, expected in pages:
-        started = time.perf_counter()
-        article = pressmon.extract_article(data, url=url, engine=engine)
-        times.append((time.perf_counter() - started) * 1000)
-        if article.extraction is not None and article.extraction.status != "ok":
+        best = float("inf")
+        for _ in range(max(1, repeat)):
+            started = time.perf_counter()
+            text, ok = extract(data, url)
+            best = min(best, (time.perf_counter() - started) * 1000)
+        times.append(best)
+        if not ok:
             not_article += 1
-        tp, fp, fn = page_scores(expected, article.text)
+        tp, fp, fn = page_scores(expected, text)
         scores.append((tp, fp, fn))
         precision = tp / (tp + fp) if tp + fp > 0 else float("nan")
         recall = tp / (tp + fn) if tp + fn > 0 else float("nan")
@@ -180,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", help="the corpus directory (ground-truth.json, html/)")
     parser.add_argument("--engine", choices=["bs4", "trafilatura"], action="append")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages per engine")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="time each page N times and keep the best (3)"
+    )
     args = parser.parse_args(argv)
 
     corpus = find_corpus(args.corpus)
@@ -198,7 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {corpus} ({len(pages)} pages)")
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
     print()
-    results = [run_engine(engine, pages) for engine in engines]
+    results = [run_engine(engine, pages, args.repeat) for engine in engines]
+    peers = []
+    if "trafilatura" in engines:
+        peers.append(run_engine("trafilatura", pages, args.repeat, extract=_trafilatura_direct))
 
     header = f"{'extractor':<28} {'F1':>6} {'prec.':>6} {'recall':>6} {'ms/page':>8}"
     print(header)
@@ -209,10 +247,22 @@ def main(argv: list[str] | None = None) -> int:
             f"{label:<28} {result.f1:>6.3f} {result.precision:>6.3f} {result.recall:>6.3f} "
             f"{result.median_ms:>8.1f}"
         )
+    for peer in peers:
+        label = "trafilatura.extract (here)"
+        print(
+            f"{label:<28} {peer.f1:>6.3f} {peer.precision:>6.3f} {peer.recall:>6.3f} "
+            f"{peer.median_ms:>8.1f}"
+        )
     for name, (f1, precision, recall, ms) in PUBLISHED.items():
         label = f"{name} (published)"
         print(f"{label:<28} {f1:>6.3f} {precision:>6.3f} {recall:>6.3f} {ms:>8.1f}")
     print()
+    for peer in peers:
+        for result in results:
+            print(
+                f"engine={result.engine}: {result.median_ms / peer.median_ms:.2f}x the median "
+                "time of trafilatura.extract on this machine, in this run"
+            )
     failed = False
     for result in results:
         target_f1, target_ms = TARGETS.get(result.engine, (None, None))

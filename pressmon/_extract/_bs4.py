@@ -216,9 +216,21 @@ def _drop(element: HtmlElement) -> None:
     element.drop_tree()
 
 
+@lru_cache(maxsize=4096)
+def _names_boilerplate(marker: str) -> bool:
+    return _BOILERPLATE.search(marker) is not None and _POSITIVE.search(marker) is None
+
+
+def _paragraph_chars(element: HtmlElement) -> int:
+    return sum(len(paragraph.text_content().strip()) for paragraph in element.iter(*_PARAGRAPHS))
+
+
 def _prune(body: HtmlElement) -> None:
-    stats = _stats(body)
-    total_paragraph_text = stats[body].paragraph_text or stats[body].text or 1
+    # Measure what a block holds only for the few blocks a class condemns.
+    total = _paragraph_chars(body)
+    by_paragraphs = total > 0
+    if not by_paragraphs:
+        total = len(body.text_content().strip()) or 1
     doomed: list[HtmlElement] = []
     skip_under: set[HtmlElement] = set()
     for element in body.iter():
@@ -233,12 +245,13 @@ def _prune(body: HtmlElement) -> None:
         remove = tag in _DROP_TAGS or _is_hidden(element)
         if not remove and tag not in ("body", "html", "a", "p"):
             marker = _marker(element)
-            if marker and _BOILERPLATE.search(marker) and not _POSITIVE.search(marker):
-                element_stats = stats.get(element)
-                share = (element_stats.paragraph_text if element_stats else 0) / (
-                    total_paragraph_text
+            if marker and _names_boilerplate(marker):
+                held = (
+                    _paragraph_chars(element)
+                    if by_paragraphs
+                    else len(element.text_content().strip())
                 )
-                remove = share < _PROTECTED_SHARE
+                remove = held < _PROTECTED_SHARE * total
         if remove:
             doomed.append(element)
             skip_under.add(element)

@@ -84,7 +84,7 @@ class PageSignals:
     title: str = ""
     """The ``<title>`` and first ``<h1>``, joined."""
     text_chars: int = 0
-    """Visible characters of text in the body."""
+    """Visible characters of text in the body, white space not counted."""
     link_chars: int = 0
     """Characters of text inside links."""
     links: int = 0
@@ -107,6 +107,11 @@ _VISIBLE_TEXT = (
 )
 
 
+def _visible_chars(text: str) -> int:
+    """Characters other than white space (counted in C, not character by character)."""
+    return len(text) - sum(text.count(space) for space in " \n\t\r\xa0")
+
+
 def _is_root(url: str | None) -> bool:
     if not url:
         return False
@@ -120,13 +125,14 @@ def _is_root(url: str | None) -> bool:
 def page_signals(root: HtmlElement, url: str | None) -> PageSignals:
     """Measure the page before any engine modifies it."""
     texts = root.xpath(_VISIBLE_TEXT)
-    text_chars = sum(len(text.strip()) for text in texts) if isinstance(texts, list) else 0
+    text_chars = _visible_chars("".join(texts)) if isinstance(texts, list) else 0
     links = 0
-    link_chars = 0
+    link_texts = []
     for anchor in root.iter("a"):
         if anchor.get("href"):
             links += 1
-            link_chars += len(anchor.text_content().strip())
+            link_texts.append(anchor.text_content())
+    link_chars = _visible_chars("".join(link_texts))
     headline_links = 0
     for heading in root.iter("h1", "h2", "h3", "h4"):
         if any(anchor.get("href") for anchor in heading.iter("a")):
@@ -168,7 +174,8 @@ def judge(metadata: PageMetadata, signals: PageSignals, text: str) -> str | None
     error = _ERROR_TITLE.search(signals.title)
     if error and short:
         return f"an error page: its title says {error.group(0)!r}"
-    looked_at = f"{text}\n{signals.wall_text}"
+    # The wall rules need a short text: do not search a long one for their cues.
+    looked_at = f"{text}\n{signals.wall_text}" if short else ""
     login = _LOGIN.search(looked_at)
     # Many sites have a login box in every page's header: a password field
     # alone is a wall only beside almost no text.
