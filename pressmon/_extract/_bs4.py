@@ -481,17 +481,17 @@ def _looks_like_boilerplate(element: HtmlElement, stats: _Stats, score: float) -
     weight = _class_weight(_marker(element))
     if weight < 0 and score < 1:
         return True
+    tag = element.tag
+    if tag == "figure":
+        return True  # images and their captions are not the article's text
     if stats.commas >= 10:
         return False
-    tag = element.tag
     paragraphs = _count(element, ("p",))
     images = _count(element, ("img",))
     items = _count(element, ("li",)) - (100 if tag in ("ul", "ol") else 0)
     embeds = _count(element, ("iframe", "video", "object", "embed"))
     density = _link_density(stats)
     length = stats.text
-    if tag == "figure":
-        return True
     return (
         (images > 1 and paragraphs / images < 0.5)
         or items > paragraphs
