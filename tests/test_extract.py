@@ -204,3 +204,22 @@ def test_too_little_text_is_not_an_article(engine: str) -> None:
     assert article.extraction is not None
     assert article.extraction.status == "not_article"
     assert "too little text" in (article.extraction.message or "")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_story_relevant_only_in_its_page_text_is_flagged_once_extracted(engine: str) -> None:
+    """A vague headline is not flagged alone; the page's extracted text is, by its own sentences.
+
+    This is what full-text enrichment relies on: the relevance sits in the
+    article page, and boilerplate (an "Alpine F1" related link) is not evidence.
+    """
+    page = (PAGES / "news_en_boilerplate.html").read_text(encoding="utf-8")
+    page = page.replace(
+        "Alpine picks AutoNation to sell its cars in the US",
+        "A French carmaker finds its American partner",
+    )
+    article = extract_article(page, url="https://www.motorledger.test/news/x", engine=engine)  # type: ignore[arg-type]
+    assert pressmon.detect(Article(title=article.title)) == []
+    (flag,) = [flag for flag in pressmon.detect(article) if flag.topic == "alpine-us-expansion"]
+    assert all(evidence.field == "text" for evidence in flag.evidence)
+    assert all("F1" not in evidence.text for evidence in flag.evidence)

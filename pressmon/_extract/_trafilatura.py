@@ -10,6 +10,7 @@ authors, canonical URL, language, image and site name.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pressmon._extract._bs4 import MainText
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["TrafilaturaEngine", "trafilatura_available"]
 
 
+@lru_cache(maxsize=1)
 def trafilatura_available() -> bool:
     """True when trafilatura (and what it needs) can be imported."""
     try:
