@@ -219,9 +219,11 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = find_corpus(args.corpus)
     if corpus is None:
+        where = args.corpus or os.environ.get("PRESSMON_EXTRACTION_CORPUS")
+        looked = where or f"{CORPUS_NAME} beside the repository"
         print(
-            "article extraction benchmark: corpus not found (looked for "
-            f"{CORPUS_NAME} beside the repository; set --corpus or "
+            f"article extraction benchmark: corpus not found at {looked} (it needs "
+            "ground-truth.json and html/; give its directory with --corpus or "
             "PRESSMON_EXTRACTION_CORPUS); nothing measured."
         )
         return 0
