@@ -8,7 +8,8 @@ bytes, in the same run, best of ``--repeat`` rounds:
 (b) ``pressmon.parse_feed`` (fast path first) + ``pressmon.detect`` on every article;
 (c) ``pressmon.parse_feed`` forced through feedparser + ``pressmon.detect``;
 (d) ``pressmon.parse_feed`` alone (fast path), without detection;
-(e) ``pressmon.parse_feeds`` with a process pool, when more than one core is there.
+(e) ``pressmon.parse_feeds`` (the same as (d), in a process pool, feeds returned);
+(f) (d) in a process pool whose results stay in the workers (the pool's ceiling).
 
 Run:  python benchmarks/parse.py [--repeat 3] [--profile]
 """
@@ -130,6 +131,12 @@ def make_feeds(seed: int = 7) -> list[tuple[str, bytes]]:
     return feeds
 
 
+def _parse_chunk(chunk: list[tuple[str, bytes]], fetched: datetime) -> int:
+    import pressmon
+
+    return sum(len(pressmon.parse_feed(data, url=url, fetched_at=fetched).articles) for url, data in chunk)
+
+
 def _best(rounds: int, work: Callable[[], int]) -> tuple[float, int]:
     best = float("inf")
     count = 0
@@ -187,17 +194,21 @@ def main() -> None:
     results["c"] = _best(args.repeat, pressmon_via_feedparser)
     results["d"] = _best(args.repeat, pressmon_parse_only)
     workers = os.cpu_count() or 1
-    parse_feeds: Any = getattr(pressmon, "parse_feeds", None)
-    if workers > 1 and parse_feeds is not None:
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [feeds[index::workers] for index in range(workers)]
 
         def pooled() -> int:
-            return sum(
-                len(feed.articles)
-                for feed in parse_feeds(feeds, workers=workers, fetched_at=fetched)
-                if not isinstance(feed, Exception)
-            )
+            results = pressmon.parse_feeds(feeds, workers=workers, fetched_at=fetched)
+            return sum(len(feed.articles) for feed in results if isinstance(feed, pressmon.ParsedFeed))
+
+        def pooled_counts_only() -> int:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                return sum(pool.map(_parse_chunk, chunks, [fetched] * workers))
 
         results["e"] = _best(args.repeat, pooled)
+        results["f"] = _best(args.repeat, pooled_counts_only)
 
     print(f"machine: {platform.machine()}, {workers} cores, Python {platform.python_version()}")
     print(f"input: {FEEDS} feeds x {ITEMS} items, {total_bytes / 1e6:.1f} MB; parse paths used: {sorted(paths)}")
@@ -206,7 +217,8 @@ def main() -> None:
         "b": "(b) pressmon parse_feed + detect (fast path)",
         "c": "(c) pressmon parse_feed + detect (feedparser path)",
         "d": "(d) pressmon parse_feed alone (fast path)",
-        "e": f"(e) pressmon parse_feeds, {workers} processes, no detect",
+        "e": f"(e) pressmon.parse_feeds, {workers} processes",
+        "f": f"(f) (d) in a pool of {workers}, results left there",
     }
     for key, (seconds, count) in results.items():
         print(f"{labels[key]:55} {count:5d} entries  {seconds * 1000:8.1f} ms  {count / seconds:8.0f} entries/s")
@@ -216,6 +228,7 @@ def main() -> None:
     print(f"ratio (d)/(a), pressmon parse+normalize vs feedparser:    {base / results['d'][0]:.2f}x")
     if "e" in results:
         print(f"ratio (e)/(d), process pool vs one process:               {results['d'][0] / results['e'][0]:.2f}x")
+        print(f"ratio (f)/(d), pool without returning the feeds:          {results['d'][0] / results['f'][0]:.2f}x")
 
     if args.profile:
         import cProfile

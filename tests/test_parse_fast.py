@@ -253,3 +253,25 @@ def test_no_script_handler_or_javascript_url_survives(
             assert "color:red" not in value
         for link in (article.url, article.image, article.source.url):
             assert link is None or link.startswith(("http://", "https://"))
+
+
+# ---------------------------------------------------------------- many feeds at once
+
+
+def test_parse_feeds_keeps_order_and_reports_bad_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_feeds returns one result per input, in order, through the pool, with errors in place."""
+    from pressmon import ParsedFeed, parse_feeds
+    from pressmon._parse import _pool
+
+    monkeypatch.setattr(_pool, "_MIN_BYTES_FOR_POOL", 0)  # use real worker processes
+    good = (test_parse.FEEDS / "rss20_fr.xml").read_bytes()
+    atom = (test_parse.FEEDS / "atom10_en.atom").read_bytes()
+    inputs = [("https://a.test/1", good), ("https://a.test/2", b"not a feed"), (None, atom)]
+    pooled = parse_feeds(inputs, workers=2)
+    serial = parse_feeds(inputs, workers=1)
+    assert [type(result).__name__ for result in pooled] == ["ParsedFeed", "ParseError", "ParsedFeed"]
+    first, _, third = pooled
+    assert isinstance(first, ParsedFeed) and isinstance(third, ParsedFeed)
+    assert first.articles[0].title == parse_feed(good, url="https://a.test/1").articles[0].title
+    assert third.title == parse_feed(atom).title
+    assert [getattr(result, "articles", None) is not None for result in serial] == [True, False, True]
