@@ -24,7 +24,6 @@ import random
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any
 from xml.sax.saxutils import escape
 
 FEEDS = 60
@@ -56,7 +55,8 @@ def _body(rng: random.Random, words: list[str]) -> str:
         kind = rng.random()
         if kind < 0.6:
             sentences = " ".join(_sentence(rng, words) for _ in range(rng.randint(2, 4)))
-            link = f'<a href="https://news.test/{rng.randint(1, 9999)}?utm_source=rss">{rng.choice(words)}</a>'
+            target = f"https://news.test/{rng.randint(1, 9999)}?utm_source=rss"
+            link = f'<a href="{target}">{rng.choice(words)}</a>'
             parts.append(f"<p>{sentences} <strong>{rng.choice(words)}</strong> {link}.</p>")
         elif kind < 0.7:
             parts.append(f"<h2>{_sentence(rng, words)}</h2>")
@@ -66,7 +66,8 @@ def _body(rng: random.Random, words: list[str]) -> str:
         elif kind < 0.9:
             parts.append(
                 f'<figure><img src="/img/{rng.randint(1, 999)}.jpg" alt="photo" '
-                f'width="640" height="360"><figcaption>{_sentence(rng, words)}</figcaption></figure>'
+                f'width="640" height="360"><figcaption>{_sentence(rng, words)}'
+                "</figcaption></figure>"
             )
         else:
             parts.append(
@@ -92,7 +93,8 @@ def make_feeds(seed: int = 7) -> list[tuple[str, bytes]]:
                 body = _body(rng, words)
                 entries.append(
                     f"<entry><title>{escape(_sentence(rng, words))}</title>"
-                    f'<link rel="alternate" type="text/html" href="{site}/a/{item}.html?utm_medium=feed"/>'
+                    f'<link rel="alternate" type="text/html" '
+                    f'href="{site}/a/{item}.html?utm_medium=feed"/>'
                     f"<id>tag:{site[8:]},2024:{item}</id><updated>{when}</updated>"
                     f"<published>{when}</published><author><name>Staff Writer</name></author>"
                     f'<category term="auto"/><summary type="html">{escape(body[:400])}</summary>'
@@ -107,7 +109,9 @@ def make_feeds(seed: int = 7) -> list[tuple[str, bytes]]:
         else:
             items = []
             for item in range(ITEMS):
-                when = (start - timedelta(minutes=37 * item)).strftime("%a, %d %b %Y %H:%M:%S +0000")
+                when = (start - timedelta(minutes=37 * item)).strftime(
+                    "%a, %d %b %Y %H:%M:%S +0000"
+                )
                 body = _body(rng, words)
                 summary = body if item % 4 == 0 else body[: body.find("</p>") + 4]
                 items.append(
@@ -134,7 +138,9 @@ def make_feeds(seed: int = 7) -> list[tuple[str, bytes]]:
 def _parse_chunk(chunk: list[tuple[str, bytes]], fetched: datetime) -> int:
     import pressmon
 
-    return sum(len(pressmon.parse_feed(data, url=url, fetched_at=fetched).articles) for url, data in chunk)
+    return sum(
+        len(pressmon.parse_feed(data, url=url, fetched_at=fetched).articles) for url, data in chunk
+    )
 
 
 def _best(rounds: int, work: Callable[[], int]) -> tuple[float, int]:
@@ -167,7 +173,11 @@ def main() -> None:
 
     def feedparser_alone() -> int:
         return sum(
-            len(feedparser.parse(io.BytesIO(data), response_headers={"content-location": url}).entries)
+            len(
+                feedparser.parse(
+                    io.BytesIO(data), response_headers={"content-location": url}
+                ).entries
+            )
             for url, data in feeds
         )
 
@@ -185,7 +195,8 @@ def main() -> None:
 
     def pressmon_parse_only() -> int:
         return sum(
-            len(pressmon.parse_feed(data, url=url, fetched_at=fetched).articles) for url, data in feeds
+            len(pressmon.parse_feed(data, url=url, fetched_at=fetched).articles)
+            for url, data in feeds
         )
 
     results: dict[str, tuple[float, int]] = {}
@@ -201,7 +212,9 @@ def main() -> None:
 
         def pooled() -> int:
             results = pressmon.parse_feeds(feeds, workers=workers, fetched_at=fetched)
-            return sum(len(feed.articles) for feed in results if isinstance(feed, pressmon.ParsedFeed))
+            return sum(
+                len(feed.articles) for feed in results if isinstance(feed, pressmon.ParsedFeed)
+            )
 
         def pooled_counts_only() -> int:
             with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -211,7 +224,10 @@ def main() -> None:
         results["f"] = _best(args.repeat, pooled_counts_only)
 
     print(f"machine: {platform.machine()}, {workers} cores, Python {platform.python_version()}")
-    print(f"input: {FEEDS} feeds x {ITEMS} items, {total_bytes / 1e6:.1f} MB; parse paths used: {sorted(paths)}")
+    print(
+        f"input: {FEEDS} feeds x {ITEMS} items, {total_bytes / 1e6:.1f} MB; "
+        f"parse paths used: {sorted(paths)}"
+    )
     labels = {
         "a": "(a) feedparser.parse alone",
         "b": "(b) pressmon parse_feed + detect (fast path)",
@@ -221,14 +237,29 @@ def main() -> None:
         "f": f"(f) (d) in a pool of {workers}, results left there",
     }
     for key, (seconds, count) in results.items():
-        print(f"{labels[key]:55} {count:5d} entries  {seconds * 1000:8.1f} ms  {count / seconds:8.0f} entries/s")
+        print(
+            f"{labels[key]:55} {count:5d} entries  {seconds * 1000:8.1f} ms  "
+            f"{count / seconds:8.0f} entries/s"
+        )
     base = results["a"][0]
-    print(f"ratio (b)/(a), pressmon full pipeline vs feedparser alone: {base / results['b'][0]:.2f}x")
-    print(f"ratio (c)/(a), feedparser path vs feedparser alone:       {base / results['c'][0]:.2f}x")
-    print(f"ratio (d)/(a), pressmon parse+normalize vs feedparser:    {base / results['d'][0]:.2f}x")
+    print(
+        f"ratio (b)/(a), pressmon full pipeline vs feedparser alone: {base / results['b'][0]:.2f}x"
+    )
+    print(
+        f"ratio (c)/(a), feedparser path vs feedparser alone:       {base / results['c'][0]:.2f}x"
+    )
+    print(
+        f"ratio (d)/(a), pressmon parse+normalize vs feedparser:    {base / results['d'][0]:.2f}x"
+    )
     if "e" in results:
-        print(f"ratio (e)/(d), process pool vs one process:               {results['d'][0] / results['e'][0]:.2f}x")
-        print(f"ratio (f)/(d), pool without returning the feeds:          {results['d'][0] / results['f'][0]:.2f}x")
+        print(
+            "ratio (e)/(d), process pool vs one process:               "
+            f"{results['d'][0] / results['e'][0]:.2f}x"
+        )
+        print(
+            "ratio (f)/(d), pool without returning the feeds:          "
+            f"{results['d'][0] / results['f'][0]:.2f}x"
+        )
 
     if args.profile:
         import cProfile

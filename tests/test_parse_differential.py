@@ -29,7 +29,9 @@ CASES = all_cases()
 
 def _parse(data: bytes, url: str | None, headers: dict[str, str]) -> Any:
     try:
-        return parse_feed(data, url=url, headers=headers, fetched_at=FETCHED).model_dump(mode="json")
+        return parse_feed(data, url=url, headers=headers, fetched_at=FETCHED).model_dump(
+            mode="json"
+        )
     except ParseError as error:
         return {"error": str(error)}
 
@@ -91,8 +93,10 @@ def test_documents_the_fast_path_does_not_reproduce_go_to_feedparser(name: str) 
 # ---------------------------------------------------------------- generated documents
 _TEXT = st.lists(
     st.sampled_from(
-        list("abcXYZ 019 \n\t&<>\"'é€—’«»Ãƒ©\u0093")
-        + ["&amp;", "<b>", "</b>", "<p>", "</p>", "&nbsp;", "&#233;", " @ ", "ÄŸ", "a@b.test"]
+        [
+            *"abcXYZ 019 \n\t&<>\"'é€—’«»Ãƒ©\u0093",
+            *("&amp;", "<b>", "</b>", "<p>", "</p>", "&nbsp;", "&#233;", " @ ", "ÄŸ", "a@b.test"),
+        ]
     ),
     max_size=30,
 ).map("".join)
@@ -146,7 +150,9 @@ def _rss_item(draw: st.DrawFn) -> str:
             parts.append(f'<category domain="d">{text}</category>')
         elif element == "enclosure":
             kind = draw(st.sampled_from(["image/png", "audio/mpeg", "IMAGE/JPEG"]))
-            parts.append(f'<enclosure url={quoteattr(draw(st.sampled_from(LINKS)))} type="{kind}"/>')
+            parts.append(
+                f'<enclosure url={quoteattr(draw(st.sampled_from(LINKS)))} type="{kind}"/>'
+            )
         elif element == "media:thumbnail":
             parts.append(f"<media:thumbnail url={quoteattr(draw(st.sampled_from(LINKS)))}/>")
         elif element == "media:content":
@@ -165,7 +171,9 @@ def _rss_item(draw: st.DrawFn) -> str:
 def _rss_document(draw: st.DrawFn) -> tuple[bytes, str | None, dict[str, str]]:
     items = "".join(draw(st.lists(_rss_item(), min_size=1, max_size=4)))
     title = _text_node(draw(_TEXT), draw(st.booleans()))
-    language = draw(st.sampled_from(["", "<language>fr-FR</language>", "<dc:language>de</dc:language>"]))
+    language = draw(
+        st.sampled_from(["", "<language>fr-FR</language>", "<dc:language>de</dc:language>"])
+    )
     document = (
         '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/" '
@@ -179,7 +187,11 @@ def _rss_document(draw: st.DrawFn) -> tuple[bytes, str | None, dict[str, str]]:
     url = draw(st.sampled_from([None, "https://site.test/feed.xml"]))
     headers = draw(
         st.sampled_from(
-            [{}, {"Content-Type": "application/rss+xml"}, {"Content-Type": "text/xml; charset=utf-8"}]
+            [
+                {},
+                {"Content-Type": "application/rss+xml"},
+                {"Content-Type": "text/xml; charset=utf-8"},
+            ]
         )
     )
     return data, url, headers
@@ -210,13 +222,13 @@ def _atom_document(draw: st.DrawFn) -> tuple[bytes, str | None, dict[str, str]]:
         if draw(st.booleans()):
             pieces.append(f"<author><name>{escape(draw(_TEXT)) or 'n'}</name></author>")
         if draw(st.booleans()):
-            pieces.append(f'<category term={quoteattr(draw(_TEXT))}/>')
+            pieces.append(f"<category term={quoteattr(draw(_TEXT))}/>")
         draw(st.permutations(pieces))
         language = ' xml:lang="it"' if draw(st.booleans()) else ""
         entries.append(f"<entry{language}>{''.join(pieces)}</entry>")
     document = (
         '<feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<title>{escape(draw(_TEXT))}</title><link href=\"/\"/>{''.join(entries)}</feed>"
+        f'<title>{escape(draw(_TEXT))}</title><link href="/"/>{"".join(entries)}</feed>'
     )
     url = draw(st.sampled_from([None, "https://site.test/atom"]))
     return document.encode("utf-8"), url, {}

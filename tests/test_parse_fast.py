@@ -37,8 +37,12 @@ def parse_path(request: pytest.FixtureRequest) -> Iterator[str]:
         yield request.param
 
 
-@pytest.mark.parametrize("expected_file", test_parse.CASES, ids=lambda path: path.name.split(".")[0])
-def test_sample_feeds_match_expected_json_on_both_paths(parse_path: str, expected_file: Path) -> None:
+@pytest.mark.parametrize(
+    "expected_file", test_parse.CASES, ids=lambda path: path.name.split(".")[0]
+)
+def test_sample_feeds_match_expected_json_on_both_paths(
+    parse_path: str, expected_file: Path
+) -> None:
     """The data-driven sample feeds give their expected fields whichever path parses them."""
     test_parse.test_sample_feed_matches_expected_json(expected_file)
 
@@ -91,7 +95,7 @@ def test_handler_names_match_installed_feedparser() -> None:
 
 
 def test_namespace_table_matches_feedparser_for_handled_prefixes() -> None:
-    """Every namespace whose elements feedparser handles is named by the fast path as feedparser names it."""
+    """Every namespace whose elements feedparser handles is named as feedparser names it."""
     from feedparser.mixin import _FeedParserMixin
 
     handled_prefixes = {name.split("_", 1)[0] for name in FEEDPARSER_HANDLERS if "_" in name}
@@ -104,7 +108,7 @@ def test_cp1252_repair_table_matches_feedparser() -> None:
     """The C1-to-Windows-1252 repair is feedparser's."""
     from feedparser.html import _cp1252
 
-    assert _C1_TO_CP1252 == _cp1252
+    assert _cp1252 == _C1_TO_CP1252
 
 
 # ---------------------------------------------------------------- safety of the lxml parser
@@ -113,7 +117,7 @@ BILLION_LAUGHS = test_parse.BILLION_LAUGHS
 
 
 def test_fast_parser_never_expands_entities_even_with_a_doctype() -> None:
-    """Given a billion-laughs document with its DOCTYPE, lxml expands nothing and the path defers."""
+    """A billion-laughs document with its DOCTYPE: lxml expands nothing, the path defers."""
     with pytest.raises(Unsure):
         parse_fast(BILLION_LAUGHS)
 
@@ -203,8 +207,10 @@ def test_fast_parser_reads_no_file_and_no_network(
 
 
 def test_huge_text_node_is_refused_by_the_fast_parser() -> None:
-    """A text node over libxml2's safe limit is refused (huge_tree is off) and left to feedparser."""
-    document = b"<rss version='2.0'><channel><title>" + b"a" * 11_000_000 + b"</title></channel></rss>"
+    """A text node over libxml2's safe limit is refused (huge_tree is off)."""
+    document = (
+        b"<rss version='2.0'><channel><title>" + b"a" * 11_000_000 + b"</title></channel></rss>"
+    )
     with pytest.raises(Unsure):
         parse_fast(document)
 
@@ -237,7 +243,7 @@ def test_deep_nesting_is_refused_without_recursion_error() -> None:
 def test_no_script_handler_or_javascript_url_survives(
     case: tuple[str, bytes, str | None, dict[str, str]],
 ) -> None:
-    """Whatever markup a corpus feed carries, on either path, no script, handler or javascript: URL is kept."""
+    """On either path, no script, event handler or javascript: URL of a corpus feed is kept."""
     _, data, url, headers = case
     try:
         feed = parse_feed(data, url=url, headers=headers)
@@ -259,7 +265,7 @@ def test_no_script_handler_or_javascript_url_survives(
 
 
 def test_parse_feeds_keeps_order_and_reports_bad_feeds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """parse_feeds returns one result per input, in order, through the pool, with errors in place."""
+    """parse_feeds gives one result per input, in order, through the pool, errors in place."""
     from pressmon import ParsedFeed, parse_feeds
     from pressmon._parse import _pool
 
@@ -269,9 +275,17 @@ def test_parse_feeds_keeps_order_and_reports_bad_feeds(monkeypatch: pytest.Monke
     inputs = [("https://a.test/1", good), ("https://a.test/2", b"not a feed"), (None, atom)]
     pooled = parse_feeds(inputs, workers=2)
     serial = parse_feeds(inputs, workers=1)
-    assert [type(result).__name__ for result in pooled] == ["ParsedFeed", "ParseError", "ParsedFeed"]
+    assert [type(result).__name__ for result in pooled] == [
+        "ParsedFeed",
+        "ParseError",
+        "ParsedFeed",
+    ]
     first, _, third = pooled
     assert isinstance(first, ParsedFeed) and isinstance(third, ParsedFeed)
     assert first.articles[0].title == parse_feed(good, url="https://a.test/1").articles[0].title
     assert third.title == parse_feed(atom).title
-    assert [getattr(result, "articles", None) is not None for result in serial] == [True, False, True]
+    assert [getattr(result, "articles", None) is not None for result in serial] == [
+        True,
+        False,
+        True,
+    ]

@@ -30,6 +30,7 @@ unexpanded.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 __all__ = ["Unsure", "parse_fast"]
 
 
-class Unsure(Exception):  # noqa: N818 - not an error: a decision to defer to feedparser
+class Unsure(Exception):
     """The fast path cannot promise feedparser's exact result for this document."""
 
 
@@ -163,9 +164,7 @@ _ITEMS = frozenset({"item", "entry"})
 _FEEDS = frozenset({"channel", "feed"})
 
 # Elements whose text feedparser resolves as a URL against xml:base.
-_RELATIVE = frozenset(
-    "comments docs href icon id link logo url wfw_comment wfw_commentrss".split()
-)
+_RELATIVE = frozenset("comments docs href icon id link logo url wfw_comment wfw_commentrss".split())
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = frozenset({"text/plain", "text/html", "application/xhtml+xml"})
 _RSS_VERSIONS = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
@@ -322,10 +321,8 @@ def _fix_text(value: str) -> str:
     if not value.isascii():
         if _MOJIBAKE_CANDIDATE.search(value):
             # UTF-8 that was read as Latin-1 somewhere upstream: feedparser undoes it.
-            try:
+            with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                 value = value.encode("iso-8859-1").decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                pass
         if _C1.search(value):
             value = value.translate(_C1_TO_CP1252)
     return value
@@ -555,7 +552,7 @@ class _Walker:
 
     def _leaf_text(self, element: _Element) -> str:
         if len(element):
-            raise Unsure(f"child elements inside <{element.tag}>")
+            raise Unsure(f"child elements inside <{element.tag!s}>")
         return element.text or ""
 
     def _element(self, element: _Element, name: str, attrs: dict[str, str]) -> None:
@@ -630,9 +627,7 @@ class _Walker:
                 self._store("language", output, None)
         elif name in ("subtitle", "tagline", "itunes_subtitle"):
             self._text_construct(element, "subtitle", attrs, "text/plain")
-        elif name in ("contributor", "dc_contributor", "itunes_owner", "name"):
-            self._skip(element)
-        elif name in _HARMLESS:
+        elif name in ("contributor", "dc_contributor", "itunes_owner", "name") or name in _HARMLESS:
             self._skip(element)
         elif name in FEEDPARSER_HANDLERS:
             raise Unsure(f"<{name}> is not reproduced")
@@ -652,7 +647,7 @@ class _Walker:
                 "itunes_name",
                 "itunes_email",
             ):
-                raise Unsure(f"<{child_name}> inside <{element.tag}>")
+                raise Unsure(f"<{child_name}> inside <{element.tag!s}>")
             if len(child):
                 raise Unsure("nested elements inside a skipped element")
             self._open(_attributes(child), child_name)
@@ -669,9 +664,8 @@ class _Walker:
         output = text.strip()
         if not expecting:
             return output
-        if element_name in _RELATIVE and output:
-            if element_name != "id" or self.guid_is_link:
-                output = self._resolve(output)
+        if element_name in _RELATIVE and output and (element_name != "id" or self.guid_is_link):
+            output = self._resolve(output)
         return _fix_text(output)
 
     def _store(self, element_name: str, output: str, params: dict[str, Any] | None) -> None:
@@ -784,7 +778,7 @@ class _Walker:
     def _content(self, element: _Element, attrs: dict[str, str], default_type: str) -> None:
         self.has_content = True
         params = self._params(attrs, default_type)
-        if "src" in attrs and attrs["src"]:
+        if attrs.get("src"):
             params["src"] = attrs["src"]
         output = self._construct_value(element, params)
         if self.entry is not None:
@@ -883,7 +877,9 @@ class _Walker:
     def _category(self, element: _Element, name: str, attrs: dict[str, str]) -> None:
         if name == "media_category":
             attrs.setdefault("scheme", "http://search.yahoo.com/mrss/category_schema")
-        self._add_tag(attrs.get("term"), attrs.get("scheme", attrs.get("domain")), attrs.get("label"))
+        self._add_tag(
+            attrs.get("term"), attrs.get("scheme", attrs.get("domain")), attrs.get("label")
+        )
         value = self._value(self._leaf_text(element), "category")
         if not value:
             return
@@ -962,7 +958,9 @@ class _Walker:
 def _finish_tags(context: dict[str, Any]) -> None:
     tags = context.pop("_tags", None)
     if tags is not None:
-        context["tags"] = [{"term": term, "scheme": scheme, "label": label} for term, scheme, label in tags]
+        context["tags"] = [
+            {"term": term, "scheme": scheme, "label": label} for term, scheme, label in tags
+        ]
 
 
 def _version(root: _Element) -> str:

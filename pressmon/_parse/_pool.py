@@ -31,7 +31,9 @@ def _parse_chunk(
     for position, (url, data, *rest) in chunk:
         headers = rest[0] if rest else None
         try:
-            results.append((position, parse_feed(data, url=url, headers=headers, fetched_at=fetched_at)))
+            results.append(
+                (position, parse_feed(data, url=url, headers=headers, fetched_at=fetched_at))
+            )
         except NotAFeedError as error:
             results.append((position, (error.source, error.reason, error.url, error.feeds)))
         except ParseError as error:
