@@ -17,7 +17,7 @@ import sys
 import time
 
 FEED = (
-    'b"<rss version=\'2.0\'><channel><title>t</title><item><title>x</title>'
+    "b\"<rss version='2.0'><channel><title>t</title><item><title>x</title>"
     '<description>&lt;p&gt;y&lt;/p&gt;</description></item></channel></rss>"'
 )
 STATEMENTS = {
