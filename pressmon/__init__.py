@@ -37,6 +37,7 @@ from pressmon.exceptions import (
 if TYPE_CHECKING:
     from pressmon._extract import extract_article
     from pressmon._parse import parse_feed
+    from pressmon._parse._pool import parse_feeds
     from pressmon._scan import scan
     from pressmon._sources import read_path
     from pressmon._urls import canonicalize_url
@@ -80,6 +81,7 @@ __all__ = [
     "detect",
     "extract_article",
     "parse_feed",
+    "parse_feeds",
     "read_path",
     "scan",
 ]
@@ -99,6 +101,7 @@ _LAZY: dict[str, str] = {
     "detect": "pressmon.detect",
     "extract_article": "pressmon._extract",
     "parse_feed": "pressmon._parse",
+    "parse_feeds": "pressmon._parse._pool",
     "read_path": "pressmon._sources",
     "scan": "pressmon._scan",
 }

@@ -45,8 +45,18 @@ def read_date(raw: RawDate | None) -> tuple[datetime | None, DatePrecision | Non
     return None, None
 
 
-def _plain(raw: RawText | None) -> str:
-    return plain_text(raw.value, is_html=raw.is_html) if raw is not None else ""
+def _plain(raw: RawText | None, seen: dict[tuple[str, bool], str] | None = None) -> str:
+    if raw is None:
+        return ""
+    if seen is None:
+        return plain_text(raw.value, is_html=raw.is_html)
+    # Feeds often repeat one fragment (the summary is the content, or content
+    # comes twice): reduce each distinct fragment to text once per entry.
+    key = (raw.value, raw.is_html)
+    text = seen.get(key)
+    if text is None:
+        text = seen[key] = plain_text(raw.value, is_html=raw.is_html)
+    return text
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -62,11 +72,12 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
 def normalize_entry(entry: RawEntry, context: FeedContext, *, fetched_at: datetime) -> Article:
     """Turn one parsed entry into an article."""
     base = context.feed_url or context.site_url
+    seen: dict[tuple[str, bool], str] = {}
     title = _plain(entry.title)
-    summary = _plain(entry.summary)
+    summary = _plain(entry.summary, seen)
     # Feeds may carry several content versions (HTML and plain text): the
     # longest plain text is the most complete one.
-    text = max((_plain(content) for content in entry.content), key=len, default="")
+    text = max((_plain(content, seen) for content in entry.content), key=len, default="")
     url = canonicalize_url(entry.link, base)
     if url is None and entry.guid and is_http_url(entry.guid):
         url = canonicalize_url(entry.guid)
