@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from pressmon._dates import parse_date
+from pressmon._dates import is_decided_here, parse_date
 from pressmon._lang import detect_language, normalize_language
 from pressmon._parse._raw import RawDate, RawEntry, RawFeed, RawText
 from pressmon._text import plain_text
@@ -40,6 +40,8 @@ def read_date(raw: RawDate | None) -> tuple[datetime | None, DatePrecision | Non
         parsed = parse_date(raw.text, other_formats=raw.parsed is None)
         if parsed is not None:
             return parsed
+        if is_decided_here(raw.text):
+            return None, None  # an impossible ISO date is dropped, not rolled over
     if raw.parsed is not None:
         return raw.parsed.astimezone(timezone.utc), "second"
     return None, None
