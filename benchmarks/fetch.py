@@ -58,7 +58,8 @@ def feed_bytes(number: int, items: int) -> bytes:
         entries.append(
             {
                 "title": f"{' '.join(words[:9]).capitalize()} ({number}-{index})",
-                "link": f"https://publisher{number % 97}.example/news/{number}/{index}?utm_source=rss",
+                "link": f"https://publisher{number % 97}.example/news/{number}/{index}"
+                "?utm_source=rss",
                 "guid": f"https://publisher{number % 97}.example/news/{number}/{index}",
                 "description": f"<p>{' '.join(words)}.</p>",
                 "pubDate": f"Mon, {index % 28 + 1:02d} May 2023 {index % 24:02d}:00:00 GMT",

@@ -37,7 +37,8 @@ from tenacity import (
     RetryCallState,
     retry_if_result,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 from pressmon._fetch._addresses import refuse_private
@@ -323,9 +324,10 @@ class Fetcher:
         self.user_agent = user_agent
         self._slots = asyncio.Semaphore(self.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._backoff_wait = wait_exponential_jitter(
-            initial=self.backoff, max=self.backoff_max, jitter=self.backoff
-        )
+        # backoff, 2 x backoff, 4 x backoff... (at most backoff_max), plus 0..backoff of jitter.
+        self._backoff_wait = wait_exponential(
+            multiplier=self.backoff, max=self.backoff_max
+        ) + wait_random(0, self.backoff)
 
     # ------------------------------------------------------------ lifecycle
 
