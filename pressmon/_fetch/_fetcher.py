@@ -374,10 +374,14 @@ class Fetcher:
         merged.update(headers)
         return merged
 
-    async def _exchange(self, url: str, headers: Mapping[str, str], max_bytes: int) -> _Hop:
+    async def _exchange(
+        self, url: str, headers: Mapping[str, str], max_bytes: int, drop: frozenset[str]
+    ) -> _Hop:
         """Send one GET and read its answer within the limits."""
         try:
             request = self._client.build_request("GET", url, headers=headers, timeout=self.timeout)
+            for name in drop:
+                request.headers.pop(name, None)
             response = await self._client.send(request, stream=True, follow_redirects=False)
         except httpx.InvalidURL as error:
             return _Hop(url, failure=_failure("connection", f"invalid URL: {_describe(error)}"))
@@ -423,6 +427,11 @@ class Fetcher:
         identity = (encoding or "identity").strip().lower() == "identity"
         if identity and declared.isdigit() and int(declared) > max_bytes:
             raise BodyTooLarge
+        if response.is_stream_consumed:
+            # A response built in memory (httpx.MockTransport): the body is already there.
+            if len(response.content) > max_bytes:
+                raise BodyTooLarge
+            return response.content
         chunks: list[bytes] = []
         if supported_encoding(encoding):
             decoder = BoundedDecoder(encoding, max_bytes)
@@ -438,11 +447,13 @@ class Fetcher:
                 chunks.append(chunk)
         return b"".join(chunks)
 
-    async def _attempt(self, url: str, headers: Mapping[str, str], max_bytes: int) -> _Hop:
+    async def _attempt(
+        self, url: str, headers: Mapping[str, str], max_bytes: int, drop: frozenset[str]
+    ) -> _Hop:
         async with self._slot(url):
             try:
                 return await asyncio.wait_for(
-                    self._exchange(url, headers, max_bytes), timeout=self.deadline
+                    self._exchange(url, headers, max_bytes, drop), timeout=self.deadline
                 )
             except asyncio.TimeoutError:
                 return _Hop(
@@ -466,13 +477,15 @@ class Fetcher:
                 return hop.retry_after
         return float(self._backoff_wait(state))
 
-    async def _with_retries(self, url: str, headers: Mapping[str, str], max_bytes: int) -> _Hop:
+    async def _with_retries(
+        self, url: str, headers: Mapping[str, str], max_bytes: int, drop: frozenset[str]
+    ) -> _Hop:
         attempts = 0
 
         async def attempt() -> _Hop:
             nonlocal attempts
             attempts += 1
-            return await self._attempt(url, headers, max_bytes)
+            return await self._attempt(url, headers, max_bytes, drop)
 
         retrying = AsyncRetrying(
             sleep=asyncio.sleep,
@@ -502,6 +515,7 @@ class Fetcher:
         redirects: list[str] = []
         permanent_so_far = True
         permanent_target: str | None = None
+        drop: frozenset[str] = frozenset()
 
         def outcome(hop: _Hop | None = None, failure: FetchFailure | None = None) -> PageResponse:
             hop = hop or _Hop(current)
@@ -550,7 +564,7 @@ class Fetcher:
                     )
                 if reason is not None:
                     return outcome(failure=_failure("blocked", f"refused: {reason}"))
-            hop = await self._with_retries(current, request_headers, max_bytes)
+            hop = await self._with_retries(current, request_headers, max_bytes, drop)
             if hop.location is None:
                 return outcome(hop)
             target = hop.location
@@ -572,13 +586,11 @@ class Fetcher:
                         f"more than {self.max_redirects} redirects (last to {target})",
                     ),
                 )
-            if _origin(target) != _origin(current):
-                # Credentials set for one site are not sent to another.
-                request_headers = {
-                    name: value
-                    for name, value in request_headers.items()
-                    if name.lower() not in ("authorization", "cookie")
-                }
+            if _origin(target) != _origin(url):
+                # Credentials set for the site asked for are not sent to another one.
+                drop = frozenset({"authorization", "proxy-authorization"})
+            else:
+                drop = frozenset()
             visited.add(target)
             current = target
 
