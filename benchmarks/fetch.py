@@ -4,6 +4,8 @@ Contenders, each in its own subprocess (so peak memory is its own):
 
 * ``pressmon``        -- ``pressmon.fetch(urls)`` with its default limits;
 * ``pressmon-thread`` -- the same, parsing in a worker thread (``parse_in_thread=True``);
+* ``pressmon-procs``  -- the same, parsing in one worker process per CPU (``parse_workers``);
+* ``pressmon-get``    -- the fetching layer alone: ``Fetcher.get`` of every URL, no parsing;
 * ``reader``          -- the ``reader`` library: ``add_feed`` each URL into a fresh
   temporary database, then ``update_feeds(workers=16)``;
 * ``naive``           -- ``asyncio.gather`` of ``httpx.AsyncClient.get`` for every URL,
@@ -39,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-CONTENDERS = ("pressmon", "pressmon-procs", "pressmon-thread", "reader", "naive")
+CONTENDERS = ("pressmon", "pressmon-procs", "pressmon-thread", "pressmon-get", "reader", "naive")
 
 _WORDS = (
     "Alpine Renault AutoNation market launch dealers electric sports car United States "
@@ -152,6 +154,28 @@ def run_pressmon(urls: list[str], **options: Any) -> dict[str, Any]:
     }
 
 
+def run_pressmon_get(urls: list[str]) -> dict[str, Any]:
+    """The fetching layer alone: Fetcher.get for every URL, no parsing."""
+    import asyncio
+
+    from pressmon import Fetcher
+
+    async def go() -> list[Any]:
+        async with Fetcher() as fetcher:
+            return await asyncio.gather(*(fetcher.get(url, allow_private=True) for url in urls))
+
+    started = time.perf_counter()
+    pages = asyncio.run(go())
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "ok": sum(1 for page in pages if page.ok),
+        "articles": 0,
+        "bytes": sum(page.bytes_received for page in pages),
+        "errors": sorted({page.error.kind for page in pages if page.error}),
+    }
+
+
 def run_reader(urls: list[str], workers: int) -> dict[str, Any]:
     from reader import make_reader
 
@@ -212,6 +236,8 @@ def contender_main(name: str, urls_file: str, workers: int) -> None:
         figures = run_pressmon(urls, parse_in_thread=True)
     elif name == "pressmon-procs":
         figures = run_pressmon(urls, parse_workers=os.cpu_count() or 1)
+    elif name == "pressmon-get":
+        figures = run_pressmon_get(urls)
     elif name == "reader":
         figures = run_reader(urls, workers)
     elif name == "naive":
@@ -219,9 +245,8 @@ def contender_main(name: str, urls_file: str, workers: int) -> None:
     else:
         raise SystemExit(f"unknown contender {name!r}")
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # Worker processes (pressmon-procs): the largest one, once per worker.
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    figures["children_mb"] = children
+    # Worker processes (pressmon-procs): the peak of the largest one.
+    figures["children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(figures))
 
 
@@ -318,13 +343,15 @@ def main() -> int:
             f"{name:<16}{row['seconds']:>9.2f}{args.feeds / row['seconds']:>10.1f}"
             f"{row['articles'] / row['seconds']:>12.0f}{row['ok']:>10}{row['articles']:>10}"
             f"{received:>9}{row['peak_mb']:>9.0f}"
+            + (f"  (+ workers, {row['children_mb']:.0f} MB each)" if row["children_mb"] else "")
             + (f"  errors: {','.join(row['errors'])}" if row["errors"] else "")
         )
     if "pressmon" in rows:
-        for peer in ("reader", "naive", "pressmon-thread"):
-            if peer in rows:
-                ratio = rows[peer]["seconds"] / rows["pressmon"]["seconds"]
-                print(f"pressmon vs {peer}: {ratio:.2f}x faster")
+        for peer in ("reader", "naive"):
+            for ours in ("pressmon", "pressmon-thread", "pressmon-procs"):
+                if peer in rows and ours in rows:
+                    ratio = rows[peer]["seconds"] / rows[ours]["seconds"]
+                    print(f"{ours} vs {peer}: {ratio:.2f}x as fast")
     return 0
 
 
