@@ -486,3 +486,29 @@ def test_invalid_options_are_refused() -> None:
     """A zero limit is a programming error, refused at once with the option's name."""
     with pytest.raises(ValueError, match="per_host"):
         Fetcher(per_host=0)
+
+
+def test_idle_host_pools_are_closed_beyond_the_bound(data_dir: Path) -> None:
+    """The fetcher's own transport keeps a pool per host but closes idle ones past its bound."""
+    import httpx
+
+    from pressmon._fetch._transport import HostPools
+
+    body = (data_dir / "feeds" / "rss20_fr.xml").read_bytes()
+    servers = [TestServer().start() for _ in range(4)]
+    transport = HostPools(per_host=2, max_idle_hosts=2)
+
+    async def run() -> list[FetchResult]:
+        async with httpx.AsyncClient(transport=transport) as client:
+            results = await pressmon.afetch(
+                [s.static("/feed", body) for s in servers], client=client, **FAST
+            )
+            assert transport.hosts <= 2
+            return results
+
+    try:
+        results = asyncio.run(run())
+    finally:
+        for server in servers:
+            server.stop()
+    assert all(result.ok and result.articles for result in results)

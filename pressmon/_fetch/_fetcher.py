@@ -206,6 +206,31 @@ def _headers_of(response: httpx.Response) -> dict[str, str]:
     return {name: ", ".join(response.headers.get_list(name)) for name in response.headers}
 
 
+def _default_client(timeout: float, concurrency: int, per_host: int) -> httpx.AsyncClient:
+    """The fetcher's own client: a pool per host, unless the environment names a proxy."""
+    import urllib.request
+
+    proxies = urllib.request.getproxies()
+    if any(scheme in proxies for scheme in ("http", "https", "all")):
+        # httpx applies HTTP(S)_PROXY only to its default transport: keep it.
+        return httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(
+                max_connections=concurrency,
+                max_keepalive_connections=concurrency,
+                keepalive_expiry=30.0,
+            ),
+            follow_redirects=False,
+        )
+    from pressmon._fetch._transport import HostPools
+
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout),
+        transport=HostPools(per_host=per_host, max_idle_hosts=concurrency),
+        follow_redirects=False,
+    )
+
+
 def _as_request(feed: str | FeedRequest) -> FeedRequest:
     if isinstance(feed, FeedRequest):
         return feed
@@ -308,15 +333,7 @@ class Fetcher:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._owns_client = client is None
         if client is None:
-            client = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.timeout),
-                limits=httpx.Limits(
-                    max_connections=self.concurrency,
-                    max_keepalive_connections=self.concurrency,
-                    keepalive_expiry=30.0,
-                ),
-                follow_redirects=False,
-            )
+            client = _default_client(self.timeout, self.concurrency, self.per_host)
         self._client = client
         if user_agent is None:
             current = client.headers.get("user-agent", "")
