@@ -341,6 +341,7 @@ class Fetcher:
         self.user_agent = user_agent
         self._slots = asyncio.Semaphore(self.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._host_users: dict[str, int] = {}
         # backoff, 2 x backoff, 4 x backoff... (at most backoff_max), plus 0..backoff of jitter.
         self._backoff_wait = wait_exponential(
             multiplier=self.backoff, max=self.backoff_max
@@ -380,9 +381,16 @@ class Fetcher:
         host = self._hosts.get(key)
         if host is None:
             host = self._hosts[key] = asyncio.Semaphore(self.per_host)
-        # The host first: a request waiting for its host holds no global slot.
-        async with host, self._slots:
-            yield
+        self._host_users[key] = self._host_users.get(key, 0) + 1
+        try:
+            # The host first: a request waiting for its host holds no global slot.
+            async with host, self._slots:
+                yield
+        finally:
+            # Forget hosts nobody is using, so a long-lived fetcher stays small.
+            self._host_users[key] -= 1
+            if not self._host_users[key]:
+                del self._host_users[key], self._hosts[key]
 
     def _base_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         merged = {"Accept-Encoding": "gzip, deflate"}
