@@ -80,6 +80,16 @@ def test_scan_all_urls_ok_exits_0(run_pressmon: RunPressmon, http_server: TestSe
     assert "1 article(s) from 1 source(s), 1 flagged" in result.stdout
 
 
+def test_scan_with_parse_workers(run_pressmon: RunPressmon, http_server: TestServer) -> None:
+    """--parse-workers parses in worker processes: same articles, and the command runs once."""
+    urls = [http_server.static(f"/{n}.xml", make_rss(f"Wire {n}", ALPINE_EN)) for n in range(3)]
+    result = run_pressmon("scan", *urls, "--parse-workers", "2", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [record["source"]["feed_url"] for record in records] == urls
+    assert all(http_server.hits(f"/{n}.xml") == 1 for n in range(3))
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
