@@ -15,7 +15,11 @@ from the ``http_server`` fixture (``tests/conftest.py``) and add routes::
 A route is any callable taking an :class:`Exchange` (the request, and the
 means to answer it: a whole response, a head then dribbled bytes, or a
 connection reset). The ``*_route`` factories make the common ones; the
-server's methods of the same names register them.
+server's methods of the same names register them. Hostile endpoints:
+``drip`` (one byte at a time), ``gzip_bomb`` (a real 256 MiB bomb),
+``reset`` (TCP reset), redirect loops; hostile documents:
+:data:`BILLION_LAUGHS` and :func:`xxe_document`; :func:`make_rss` builds
+feeds in any encoding.
 """
 
 from __future__ import annotations
@@ -32,12 +36,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 __all__ = [
+    "BILLION_LAUGHS",
     "Exchange",
     "RecordedRequest",
     "Route",
@@ -51,6 +57,7 @@ __all__ = [
     "sequence_route",
     "static_route",
     "status_route",
+    "xxe_document",
 ]
 
 
@@ -297,6 +304,38 @@ def make_rss(
         parts.append("</item>")
     parts.append("</channel></rss>\n")
     return "".join(parts).encode(encoding)
+
+
+# ---------------------------------------------------------------- hostile documents
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<rss version="2.0"><channel><title>Laughs</title>
+<item><title>Bomb &lol9;</title><description>&lol9;</description></item>
+</channel></rss>
+"""
+
+
+def xxe_document(secret_path: Path) -> bytes:
+    """An RSS document whose external entity (XXE) points at a local file."""
+    return (
+        '<?xml version="1.0"?>\n'
+        f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret_path}">]>\n'
+        '<rss version="2.0"><channel><title>XXE</title>'
+        "<item><title>Leak &xxe;</title><description>&xxe;</description></item>"
+        "</channel></rss>\n"
+    ).encode()
 
 
 # ---------------------------------------------------------------- the server

@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from httpserver import TestServer, make_rss, static_route, status_route
+from httpserver import (
+    BILLION_LAUGHS,
+    TestServer,
+    make_rss,
+    static_route,
+    status_route,
+    xxe_document,
+)
 
 import pressmon
 from pressmon import FeedRequest, Fetcher, FetchResult
@@ -328,35 +335,6 @@ def test_cp1252_feed_from_xml_prolog(http_server: TestServer, data_dir: Path) ->
 
 
 # ---------------------------------------------------------------- XML attacks
-
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE rss [
- <!ENTITY lol "lol">
- <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<rss version="2.0"><channel><title>Laughs</title>
-<item><title>Bomb &lol9;</title><description>&lol9;</description></item>
-</channel></rss>
-"""
-
-
-def xxe_document(secret_path: Path) -> bytes:
-    """An RSS document whose external entity points at a local file."""
-    return (
-        '<?xml version="1.0"?>\n'
-        f'<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret_path}">]>\n'
-        '<rss version="2.0"><channel><title>XXE</title>'
-        "<item><title>Leak &xxe;</title><description>&xxe;</description></item>"
-        "</channel></rss>\n"
-    ).encode()
 
 
 def test_billion_laughs_does_not_expand(http_server: TestServer) -> None:

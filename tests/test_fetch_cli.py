@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 from conftest import RunPressmon
-from httpserver import TestServer, make_rss, static_route, status_route
-from test_fetch import BILLION_LAUGHS, xxe_document
+from httpserver import (
+    BILLION_LAUGHS,
+    TestServer,
+    make_rss,
+    static_route,
+    status_route,
+    xxe_document,
+)
 
 import pressmon
 from pressmon._progress import ProgressBar
