@@ -53,6 +53,8 @@ def _titles(result: FetchResult, like: list[str | None]) -> list[str | None]:
         ("rss20_fr.xml", "application/rss+xml", "rss20_fr.expected.json"),
         ("atom10_en.atom", "application/atom+xml", "atom10_en.expected.json"),
         ("jsonfeed11.json", "application/feed+json", "jsonfeed11.expected.json"),
+        # UTF-16 with a byte order mark, served without a charset: the BOM decides.
+        ("utf16_atom.xml", "application/atom+xml", "utf16_atom.expected.json"),
     ],
 )
 def test_feed_formats_over_http(
