@@ -146,6 +146,7 @@ def test_discover_a_feed_url_is_itself(http_server: TestServer) -> None:
     """Given a feed URL, discovery answers that URL."""
     feed = http_server.static("/atom", make_rss("Wire", ALPINE_EN))
     assert pressmon.discover_feeds(feed) == [feed]
+    assert http_server.hits("/atom") == 1  # read once, not fetched again to verify
 
 
 def test_discover_unreachable_site_raises_fetch_error() -> None:

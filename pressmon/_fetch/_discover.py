@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from pressmon._parse._alternates import advertised_feeds
 from pressmon._parse._sniff import sniff
-from pressmon.exceptions import FetchError
+from pressmon.exceptions import FetchError, ParseError
 
 if TYPE_CHECKING:
     from pressmon._fetch._fetcher import Fetcher
@@ -16,6 +17,16 @@ __all__ = ["COMMON_PATHS", "discover"]
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.xml")
 """Where sites usually put their feed, tried when the page advertises none."""
+
+
+def _is_feed(data: bytes, url: str, headers: Mapping[str, str]) -> bool:
+    from pressmon._parse import parse_feed
+
+    try:
+        parse_feed(data, url=url, headers={k: v for k, v in headers.items() if k == "content-type"})
+    except ParseError:
+        return False
+    return True
 
 
 async def _verified(fetcher: Fetcher, candidates: list[str]) -> list[str]:
@@ -44,7 +55,7 @@ async def discover(fetcher: Fetcher, page_url: str, *, verify: bool = True) -> l
     base = page.final_url if page.ok else page_url
     if page.ok and page.content:
         kind = sniff(page.content)
-        if kind in ("xml", "json") and await _verified(fetcher, [page.final_url]):
+        if kind in ("xml", "json") and _is_feed(page.content, page.final_url, page.headers):
             return [page.permanent_redirect or page.url]
         if kind == "html":
             advertised = list(advertised_feeds(page.content, base))
