@@ -193,6 +193,14 @@ def _transport_failure(error: httpx.HTTPError, timeout: float) -> tuple[FetchFai
     return _failure("connection", f"request failed: {_describe(error)}"), False
 
 
+def _size(count: int) -> str:
+    """``10 MiB``, ``512 KiB``, ``300 bytes``."""
+    for unit, scale in (("MiB", MiB), ("KiB", 1024)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} bytes"
+
+
 def _status_failure(status: int, reason: str) -> FetchFailure:
     if status == 410:
         return _failure("gone", "HTTP 410 Gone: the feed was removed; stop fetching it")
@@ -433,8 +441,8 @@ class Fetcher:
         except BodyTooLarge:
             hop.failure = _failure(
                 "too_large",
-                f"the body is larger than {max_bytes:,} bytes (decompressed); "
-                "raise max_bytes if this document is really that big",
+                f"the body is larger than the {_size(max_bytes)} limit (counted after "
+                "decompression); raise max_bytes if this document is really that big",
             )
             hop.raw_bytes = response.num_bytes_downloaded
         except CorruptBody as error:
