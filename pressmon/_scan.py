@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from pressmon._sources import LoadedSource, iter_path, read_bytes
 from pressmon._urls import is_http_url
-from pressmon.detect import detect
+from pressmon.detect import TopicSpec, detect, resolve_topics
 from pressmon.exceptions import SourceError
 from pressmon.models import ScannedArticle, ScanResult
 
@@ -39,7 +39,7 @@ def _load(source: str, stdin: BinaryIO | None) -> Iterator[LoadedSource]:
 def scan(
     sources: Iterable[str | os.PathLike[str]],
     *,
-    topics: Iterable[str] | None = None,
+    topics: Iterable[TopicSpec] | None = None,
     stdin: BinaryIO | None = None,
 ) -> list[ScanResult]:
     """Read every source and flag its articles.
@@ -47,7 +47,8 @@ def scan(
     Args:
         sources: files, directories (one result per file inside), ``-`` for
             standard input.
-        topics: the topic names to detect; all built-in topics when None.
+        topics: the topics to detect (built-in names, topic file paths or Topic
+            objects); all built-in topics when None, none when empty.
         stdin: the stream ``-`` reads (default: the process's standard input).
 
     Returns:
@@ -59,7 +60,7 @@ def scan(
         >>> [flag.topic for flag in result.items[0].flags]
         ['alpine-us-expansion']
     """
-    topic_names = list(topics) if topics is not None else None
+    resolved = resolve_topics(topics) if topics is not None else None
     results = []
     for source in sources:
         for loaded in _load(os.fspath(source), stdin):
@@ -73,7 +74,10 @@ def scan(
                 )
                 continue
             items = tuple(
-                ScannedArticle(article=article, flags=tuple(detect(article, topic_names)))
+                ScannedArticle(
+                    article=article,
+                    flags=tuple(detect(article, resolved)) if resolved != [] else (),
+                )
                 for article in loaded.articles
             )
             results.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from pressmon._version import __version__
 
@@ -55,7 +55,8 @@ def _build_parser() -> argparse.ArgumentParser:
         action="append",
         dest="topics",
         metavar="NAME",
-        help="detect only this topic (repeatable; default: every built-in topic)",
+        help="detect only this topic: a built-in name or a topic .toml file "
+        "(repeatable; default: every built-in topic)",
     )
     scan.add_argument(
         "--format",
@@ -65,6 +66,35 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument(
         "--only-flagged", action="store_true", help="print only the articles flagged for a topic"
+    )
+
+    explain = commands.add_parser(
+        "explain",
+        help="show, per article, why a topic flags it or not",
+        description=(
+            "Read each SOURCE like scan does and print, per article and topic, the groups "
+            "matched, the exclusions that fired, the score against the threshold and the "
+            "highlighted evidence sentences, whether or not the article is flagged."
+        ),
+    )
+    explain.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="file, directory or - (stdin)"
+    )
+    explain.add_argument(
+        "--topic",
+        action="append",
+        dest="topics",
+        metavar="NAME",
+        help="a built-in topic name or a topic .toml file (repeatable; default: every built-in)",
+    )
+    explain.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="text for people (default), json or jsonl (the full explanations)",
+    )
+    explain.add_argument(
+        "--only-flagged", action="store_true", help="explain only the articles that are flagged"
     )
 
     commands.add_parser(
@@ -78,21 +108,24 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check_topics(parser: argparse.ArgumentParser, topics: Sequence[str] | None) -> None:
+def _check_topics(parser: argparse.ArgumentParser, topics: Sequence[str] | None) -> list[Any] | None:
+    """Resolve ``--topic`` values (built-in names or topic files); a usage error otherwise."""
     if not topics:
-        return
-    from pressmon.detect import BUILTIN_TOPICS
+        return None
+    from pressmon.detect import resolve_topics
+    from pressmon.exceptions import TopicError
 
-    for name in topics:
-        if name not in BUILTIN_TOPICS:
-            parser.error(f"unknown topic {name!r} (available: {', '.join(sorted(BUILTIN_TOPICS))})")
+    try:
+        return resolve_topics(topics)
+    except TopicError as error:
+        parser.error(str(error))
 
 
 def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pressmon._render import Style, article_record, dumps, format_article
     from pressmon._scan import scan
 
-    results = scan(args.sources, topics=args.topics)
+    results = scan(args.sources, topics=args.resolved_topics)
     style = Style.for_stream(out)
     records = []
     shown = flagged = failed = 0
@@ -131,6 +164,43 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
+def _run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pressmon._render import Style, dumps, explanation_record, format_explanation
+    from pressmon._scan import scan
+    from pressmon.detect import explain, resolve_topics
+
+    topics = args.resolved_topics or resolve_topics(None)
+    results = scan(args.sources, topics=[])
+    style = Style.for_stream(out)
+    records = []
+    failed = 0
+    for result in results:
+        for message in result.warnings:
+            _warning(result.source, message, err)
+        if result.error is not None:
+            failed += 1
+            _error(result.source, result.error, err)
+            continue
+        for item in result.items:
+            explanations = [explain(item.article, topic) for topic in topics]
+            if args.only_flagged and not any(e.flagged for e in explanations):
+                continue
+            if args.format == "text":
+                out.write(format_explanation(item.article, explanations, style) + "\n\n")
+            else:
+                record = explanation_record(item.article, explanations)
+                if args.format == "jsonl":
+                    out.write(dumps(record) + "\n")
+                else:
+                    records.append(record)
+    if args.format == "json":
+        import json
+
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _build_parser()
@@ -138,8 +208,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     try:
         if args.command == "scan":
-            _check_topics(parser, args.topics)
+            args.resolved_topics = _check_topics(parser, args.topics)
             return _run_scan(args, out, err)
+        if args.command == "explain":
+            args.resolved_topics = _check_topics(parser, args.topics)
+            return _run_explain(args, out, err)
         if args.command == "demo":
             from pressmon._demo import run_demo
 
