@@ -157,7 +157,7 @@ def format_explanation(
         if explanation.missing:
             lines.append("    missing: " + ", ".join(explanation.missing))
         for hit in explanation.exclusions:
-            where = "the article" if hit.scope == "article" else f"{hit.cancelled} window(s)"
+            where = "the article" if hit.scope != "window" else f"{hit.cancelled} window(s)"
             lines.append(
                 f"    exclusion {hit.name} cancelled {where}: {', '.join(hit.terms[:6])}"
             )

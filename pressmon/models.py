@@ -328,8 +328,9 @@ class ExclusionHit(_Frozen):
 
     name: str
     """The exclusion's name (``f1-race``)."""
-    scope: Literal["window", "article"]
-    """``window``: it cancelled the windows it was found in; ``article``: the whole article."""
+    scope: Literal["window", "title", "article"]
+    """``window``: it cancelled the windows it was found in; ``title`` or ``article``: found
+    in the title or anywhere, it cancelled the whole article."""
     terms: tuple[str, ...] = ()
     """The terms that made it fire, as written in the article."""
     cancelled: int = Field(default=0, ge=0)

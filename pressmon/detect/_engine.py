@@ -111,6 +111,7 @@ class _CompiledTopic:
     required_all: tuple[int, ...]
     required_any: tuple[int, ...]
     focus: frozenset[int]
+    headline: frozenset[int]
     scored: frozenset[int]
     exclusions: list[tuple[int, frozenset[int], frozenset[int]]]
 
@@ -157,6 +158,7 @@ class Engine:
                     required_all=tuple(group_ids[name] for name in rule.all),
                     required_any=tuple(group_ids[name] for name in rule.any),
                     focus=frozenset(group_ids[name] for name in rule.focus),
+                    headline=frozenset(group_ids[name] for name in rule.headline),
                     scored=frozenset(
                         {group_ids[name] for name in (*rule.all, *rule.any)}
                         | {gid for gid, weight in weights.items() if weight > 0}
@@ -268,15 +270,19 @@ class Engine:
                 **base,
             )
         present = set(found)
-        # Article-wide exclusions.
+        in_title = {gid for gid, items in found.items() if any(f == "title" for f, _, _ in items)}
+        # Title and article exclusions.
         for index, when, unless in compiled.exclusions:
             exclusion = topic.exclusions[index]
-            if exclusion.scope != "article" or not (when & present) or (unless & present):
+            if exclusion.scope == "window":
+                continue
+            scope = in_title if exclusion.scope == "title" else present
+            if not (when & scope) or (unless & scope):
                 continue
             hit = ExclusionHit(
                 name=exclusion.name,
-                scope="article",
-                terms=_terms_of(found, when),
+                scope=exclusion.scope,
+                terms=_terms_of(found, when, title_only=exclusion.scope == "title"),
             )
             return Explanation(
                 score=0.0,
@@ -364,9 +370,14 @@ class Engine:
         by_span: dict[tuple[int, int], _Window] = {}
         fired: dict[int, tuple[set[str], int]] = {}
         topic = compiled.topic
+        anchored: set[int] = set()
+        if compiled.headline and sentences and sentences[0].field == "title":
+            anchored = {hit.group for hit in sentences[0].hits} & compiled.headline
         for start in sorted(starts):
             chosen = sentences[start : start + size]
-            groups = {hit.group for sentence in chosen for hit in sentence.hits}
+            own_groups = {hit.group for sentence in chosen for hit in sentence.hits}
+            borrowed = set() if chosen[0].field == "title" else anchored - own_groups
+            groups = own_groups | borrowed
             if not all(gid in groups for gid in compiled.required_all):
                 continue
             if compiled.required_any and not any(gid in groups for gid in compiled.required_any):
@@ -376,6 +387,8 @@ class Engine:
                 for offset, sentence in enumerate(chosen)
                 if any(hit.group in compiled.scored for hit in sentence.hits)
             ]
+            if not scored:
+                continue
             span = (scored[0], scored[-1])
             members = sentences[span[0] : span[1] + 1]
             weight = max(s.weight for s in members if s.hits)
@@ -383,7 +396,7 @@ class Engine:
             cancelled_by = None
             for index, when, unless in compiled.exclusions:
                 exclusion = topic.exclusions[index]
-                if exclusion.scope != "window" or not (when & groups) or (unless & groups):
+                if exclusion.scope != "window" or not (when & own_groups) or (unless & groups):
                     continue
                 cancelled_by = exclusion.name
                 terms, count = fired.get(index, (set(), 0))
@@ -459,11 +472,16 @@ def _group_match(name: str, items: list[tuple[TextField, str, Hit]]) -> GroupMat
 
 
 def _terms_of(
-    found: dict[int, list[tuple[TextField, str, Hit]]], groups: frozenset[int]
+    found: dict[int, list[tuple[TextField, str, Hit]]],
+    groups: frozenset[int],
+    *,
+    title_only: bool = False,
 ) -> tuple[str, ...]:
     terms: list[str] = []
     for gid in sorted(groups):
-        for _, text, hit in found.get(gid, ()):
+        for field_name, text, hit in found.get(gid, ()):
+            if title_only and field_name != "title":
+                continue
             surface = _SPACES.sub(" ", text[hit.start : hit.end])
             if surface not in terms:
                 terms.append(surface)

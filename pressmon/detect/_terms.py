@@ -26,8 +26,8 @@ Grand Prix`` is a race for one group and a country for another).
 
 A group can also list *ignore* phrases: text that contains one of its terms
 but does not mean it (``Alpine Linux`` for a car brand, ``Team USA`` for a
-market). An ignore phrase is matched like a term and then dropped, with every
-match of the same group inside it.
+market). An ignore phrase is matched like a term; a match of the same group
+that lies inside it does not count.
 """
 
 from __future__ import annotations
@@ -44,8 +44,9 @@ _SEPARATORS = re.compile(r"[\s\-]+")
 _SEP = "SEP"
 _WILD = "WILD"
 _WORD_CHAR = re.compile(r"\w")
-# Scripts written without spaces between words: their terms match anywhere.
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"
+# Scripts written without spaces between words (Chinese, Japanese, Thai), or whose words
+# take particles without a space (Korean): their terms match anywhere.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\uac00-\ud7af"
 _UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
 
 
@@ -234,15 +235,25 @@ class Matcher:
                         candidates.append((group, start, start + length, spec))
         if not candidates:
             return []
+        ignored: dict[int, list[tuple[int, int]]] = {}
+        for group, start, end, spec in candidates:
+            if spec.ignore:
+                ignored.setdefault(group, []).append((start, end))
         candidates.sort(key=lambda item: (item[0], item[1], -item[2]))
         hits: list[Hit] = []
         current_group = -1
         last_end = 0
+        spans: list[tuple[int, int]] = []
         original = folded.original
         for group, start, end, spec in candidates:
+            if spec.ignore:
+                continue
             if group != current_group:
                 current_group, last_end = group, 0
+                spans = ignored.get(group, [])
             if start < last_end:
+                continue
+            if spans and any(low <= start and end <= high for low, high in spans):
                 continue
             original_start, original_end = folded.start(start), folded.end(end)
             if spec.exact is not None and (
@@ -251,6 +262,5 @@ class Matcher:
             ):
                 continue
             last_end = end
-            if not spec.ignore:
-                hits.append(Hit(group, original_start, original_end, spec))
+            hits.append(Hit(group, original_start, original_end, spec))
         return hits

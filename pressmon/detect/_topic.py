@@ -135,6 +135,9 @@ class Rule(_Frozen):
     """Groups of which at least one must be present (none required when empty)."""
     window: int = Field(default=2, ge=1, le=10)
     """The window, in sentences: 1 is the same sentence, 2 a sentence and the next one."""
+    headline: tuple[str, ...] = ()
+    """Groups that, found in the title, count in every window of the summary and text (at
+    ``scoring.spread``): the headline names the subject, the body says "the brand"."""
     focus: tuple[str, ...] = ()
     """Groups whose sentence is the centre of a window: groups in that sentence count in
     full, groups only in the window's other sentences count ``scoring.spread`` times.
@@ -158,8 +161,10 @@ class Exclusion(_Frozen):
     """Groups: the exclusion fires when any of them is present in its scope."""
     unless: tuple[str, ...] = ()
     """Groups: the exclusion does not fire when any of them is present in the same scope."""
-    scope: Literal["window", "article"] = "window"
-    """``window``: the windows it fires in are not evidence; ``article``: nothing is flagged."""
+    scope: Literal["window", "title", "article"] = "window"
+    """``window``: the windows it fires in are not evidence; ``title``: nothing is flagged when
+    it fires in the title (the headline is about something else); ``article``: nothing is
+    flagged when it fires anywhere. ``unless`` is looked for in the same scope."""
 
 
 class FieldWeights(_Frozen):
@@ -270,6 +275,7 @@ class Topic(_Frozen):
         check(self.rule.all, "rule.all")
         check(self.rule.any, "rule.any")
         check(self.rule.focus, "rule.focus")
+        check(self.rule.headline, "rule.headline")
         for index, exclusion in enumerate(self.exclusions):
             check(exclusion.when, f"exclusions.{index}.when")
             check(exclusion.unless, f"exclusions.{index}.unless")
