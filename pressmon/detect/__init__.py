@@ -17,6 +17,8 @@ See ``docs/topics.md`` for how detection works and how to write a topic.
 from __future__ import annotations
 
 import os
+import sys
+import types
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
@@ -198,3 +200,20 @@ def __getattr__(name: str) -> Any:
     if name == "BUILTIN_TOPICS":  # the first engine's name, kept for callers of it
         return builtin_topics()
     raise AttributeError(f"module 'pressmon.detect' has no attribute {name!r}")
+
+
+class _CallableModule(types.ModuleType):
+    """``pressmon.detect`` names both this package and its main function.
+
+    Which of the two ``pressmon.detect`` is depends on import order (importing
+    ``pressmon.detect.anything`` sets the package attribute to the module), so
+    the module is callable too: ``pressmon.detect(article)`` always detects.
+    """
+
+    def __call__(
+        self, article: Article, topics: Iterable[TopicSpec] | TopicSpec | None = None
+    ) -> list[Flag]:
+        return detect(article, topics)
+
+
+sys.modules[__name__].__class__ = _CallableModule

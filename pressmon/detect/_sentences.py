@@ -31,7 +31,7 @@ _ABBREVIATIONS = frozenset(
     EE UU EEUU USA
     """.split()
 )
-_CANDIDATE = re.compile(r"[.!?…]+[\"'»”’)\]]*(?=\s)|\n")
+_CANDIDATE = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"'»”’)\]])*(?=\s)|\n")
 _AFTER = re.compile(r"\s*([\"'«“‘(\[]?\s?)(\S?)")
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
 

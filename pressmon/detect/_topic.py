@@ -15,9 +15,17 @@ import sys
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pressmon.exceptions import TopicError
 
@@ -37,40 +45,46 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _TERM_START = re.compile(r"^\w", re.UNICODE)
 _WILDCARD_MISPLACED = re.compile(r"\*(?=\w)|(?<!\w)\*")
 
-Terms = dict[str, tuple[str, ...]]
-
-
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
 
-def _check_terms(value: Terms, *, wildcards: bool) -> Terms:
-    for language, terms in value.items():
+def _check_term(term: str) -> str:
+    stripped = term.strip()
+    if not stripped:
+        raise ValueError("empty term")
+    if len(stripped) > 120:
+        raise ValueError(f"term too long (over 120 characters): {term!r}")
+    if not _TERM_START.match(stripped):
+        raise ValueError(f"term {term!r} must start with a letter or a digit")
+    if _WILDCARD_MISPLACED.search(stripped):
+        raise ValueError(
+            f"{term!r}: '*' may only end a word (write 'lanc*', not 'l*nce' or 'lanc *')"
+        )
+    return stripped
+
+
+def _check_plain_term(term: str) -> str:
+    if "*" in term:
+        raise ValueError(
+            f"{term!r}: '*' is not allowed here (exact terms and ignore phrases are written in full)"
+        )
+    return _check_term(term)
+
+
+Term = Annotated[str, AfterValidator(_check_term)]
+PlainTerm = Annotated[str, AfterValidator(_check_plain_term)]
+Terms = dict[str, tuple[Term, ...]]
+PlainTerms = dict[str, tuple[PlainTerm, ...]]
+
+
+def _check_languages(value: dict[str, tuple[str, ...]]) -> None:
+    for language in value:
         if not _LANGUAGE_KEY.match(language):
             raise ValueError(
                 f"{language!r} is not a language key: use a two-letter code (en, fr, de, ...) "
                 "or 'common' for terms of every language"
             )
-        for term in terms:
-            stripped = term.strip()
-            if not stripped:
-                raise ValueError(f"{language}: empty term")
-            if len(stripped) > 120:
-                raise ValueError(f"{language}: term too long (over 120 characters): {term!r}")
-            if not _TERM_START.match(stripped):
-                raise ValueError(f"{language}: term {term!r} must start with a letter or a digit")
-            if "*" in stripped:
-                if not wildcards:
-                    raise ValueError(
-                        f"{language}: {term!r}: '*' is not allowed here (exact terms and "
-                        "ignore phrases are written in full)"
-                    )
-                if _WILDCARD_MISPLACED.search(stripped):
-                    raise ValueError(
-                        f"{language}: {term!r}: '*' may only end a word (write 'lanc*', not "
-                        "'*ment' or 'l*nce')"
-                    )
-    return value
 
 
 class Group(_Frozen):
@@ -85,20 +99,16 @@ class Group(_Frozen):
     anywhere in the article (title, summary or text)."""
     terms: Terms = {}
     """Terms per language (``en``, ``fr``, ... or ``common``), matched without case or accents."""
-    exact: Terms = {}
+    exact: PlainTerms = {}
     """Terms matched with their case (``US`` but not the pronoun ``us``); accents still fold."""
-    ignore: Terms = {}
+    ignore: PlainTerms = {}
     """Phrases that contain a term of the group without meaning it (``Alpine Linux``)."""
 
-    @field_validator("terms")
+    @field_validator("terms", "exact", "ignore")
     @classmethod
-    def _check_terms(cls, value: Terms) -> Terms:
-        return _check_terms(value, wildcards=True)
-
-    @field_validator("exact", "ignore")
-    @classmethod
-    def _check_exact(cls, value: Terms) -> Terms:
-        return _check_terms(value, wildcards=False)
+    def _check_language_keys(cls, value: Terms) -> Terms:
+        _check_languages(value)
+        return value
 
     @model_validator(mode="after")
     def _has_terms(self) -> Group:
