@@ -134,9 +134,7 @@ def dumps(record: Any) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def format_explanation(
-    article: Article, explanations: Sequence[Explanation], style: Style
-) -> str:
+def format_explanation(article: Article, explanations: Sequence[Explanation], style: Style) -> str:
     """Render why each topic flags an article or not, for ``pressmon explain``."""
     details = [
         article.source.name or article.source.feed_url or "unknown source",
@@ -158,9 +156,7 @@ def format_explanation(
             lines.append("    missing: " + ", ".join(explanation.missing))
         for hit in explanation.exclusions:
             where = "the article" if hit.scope != "window" else f"{hit.cancelled} window(s)"
-            lines.append(
-                f"    exclusion {hit.name} cancelled {where}: {', '.join(hit.terms[:6])}"
-            )
+            lines.append(f"    exclusion {hit.name} cancelled {where}: {', '.join(hit.terms[:6])}")
         if explanation.contributions:
             parts = ", ".join(f"{name} {value:.2f}" for name, value in explanation.contributions)
             lines.append(

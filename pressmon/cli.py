@@ -108,7 +108,9 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check_topics(parser: argparse.ArgumentParser, topics: Sequence[str] | None) -> list[Any] | None:
+def _check_topics(
+    parser: argparse.ArgumentParser, topics: Sequence[str] | None
+) -> list[Any] | None:
     """Resolve ``--topic`` values (built-in names or topic files); a usage error otherwise."""
     if not topics:
         return None

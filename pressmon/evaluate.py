@@ -78,7 +78,7 @@ class Metrics:
     @classmethod
     def of(cls, labels: Sequence[bool], predictions: Sequence[bool]) -> Metrics:
         """Count agreements between labels and predictions."""
-        pairs = list(zip(labels, predictions))
+        pairs = list(zip(labels, predictions, strict=True))
         return cls(
             tp=sum(1 for label, flagged in pairs if label and flagged),
             fp=sum(1 for label, flagged in pairs if not label and flagged),
@@ -105,7 +105,7 @@ class Report:
     def errors(self) -> list[tuple[str, Item, float, str]]:
         """``(kind, item, score, reason)`` for every false positive and false negative."""
         out = []
-        for item, score, reason in zip(self.items, self.scores, self.reasons):
+        for item, score, reason in zip(self.items, self.scores, self.reasons, strict=True):
             flagged = score >= self.threshold
             if flagged != item.label:
                 out.append(("FP" if flagged else "FN", item, score, reason))
@@ -296,7 +296,7 @@ def calibrate(report: Report) -> tuple[float, float]:
     """
     pairs = [
         (value, 1.0 if item.label else 0.0)
-        for item, value in zip(report.items, report.evidence_values)
+        for item, value in zip(report.items, report.evidence_values, strict=True)
         if value is not None
     ]
     bias, scale = -3.0, 1.0
@@ -352,7 +352,10 @@ def print_report(
         f"({positives} positive, {len(report.items) - positives} negative), "
         f"threshold {report.threshold:.2f}\n\n"
     )
-    out.write(f"{'':<16} {'precision':>9} {'recall':>7} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4}\n")
+    header = ("precision", "recall", "F1", "TP", "FP", "FN", "TN")
+    widths = (9, 7, 6, 4, 4, 4, 4)
+    out.write(f"{'':<16} " + " ".join(f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
+    out.write("\n")
     out.write(_line("pressmon", report.metrics) + "\n")
     if report.baseline is not None:
         out.write(_line("baseline query", report.baseline) + "\n")
@@ -362,7 +365,7 @@ def print_report(
         for kind, item, score, reason in errors:
             out.write(f"  {kind} {score:.2f} {_describe(item)}\n       {reason}\n")
     categories: dict[str, list[int]] = {}
-    for item, score in zip(report.items, report.scores):
+    for item, score in zip(report.items, report.scores, strict=True):
         counts = categories.setdefault(item.category or "-", [0, 0])
         counts[0] += 1
         counts[1] += (score >= report.threshold) != item.label
@@ -372,7 +375,9 @@ def print_report(
         out.write(f"  {name:<28} {total:>4} {wrong:>4}\n")
     if report.baseline is not None:
         wrong_baseline = sum(
-            1 for item, hit in zip(report.items, report.baseline_hits) if hit != item.label
+            1
+            for item, hit in zip(report.items, report.baseline_hits, strict=True)
+            if hit != item.label
         )
         out.write(f"\nbaseline query errors: {wrong_baseline}\n")
     if sweep:

@@ -151,9 +151,7 @@ def _engine(topics: list[Topic]) -> Engine:
     return engine
 
 
-def detect(
-    article: Article, topics: Iterable[TopicSpec] | TopicSpec | None = None
-) -> list[Flag]:
+def detect(article: Article, topics: Iterable[TopicSpec] | TopicSpec | None = None) -> list[Flag]:
     """Return the topics an article is flagged for, strongest first.
 
     Args:

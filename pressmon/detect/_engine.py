@@ -24,11 +24,12 @@ For one article:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pressmon.detect._fold import fold
 from pressmon.detect._sentences import split_sentences
@@ -97,7 +98,7 @@ class _Sentence:
     end: int
     weight: float
     source: str
-    hits: list[Hit] = field(default_factory=list)
+    hits: list[Hit] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -138,7 +139,9 @@ class Engine:
             group_ids: dict[str, int] = {}
             for name, group in topic.groups.items():
                 group_ids[name] = next_id
-                specs.extend((next_id, term, exact, ignore) for term, exact, ignore in group.all_terms())
+                specs.extend(
+                    (next_id, term, exact, ignore) for term, exact, ignore in group.all_terms()
+                )
                 next_id += 1
             names = {gid: name for name, gid in group_ids.items()}
             weights = {group_ids[name]: group.weight for name, group in topic.groups.items()}
@@ -179,17 +182,14 @@ class Engine:
 
     def _hits(self, article: Article) -> list[tuple[TextField, str, list[Hit]]]:
         return [
-            (name, text, self.matcher.find(fold(text)))
-            for name, text in reading_fields(article)
+            (name, text, self.matcher.find(fold(text))) for name, text in reading_fields(article)
         ]
 
     def analyze(self, article: Article) -> list[Explanation]:
         """Explain the article for every topic of the engine, in the engine's order."""
         fields = self._hits(article)
         sentences_cache: dict[int, list[_Sentence]] = {}
-        return [
-            self._explain(compiled, fields, sentences_cache) for compiled in self.topics
-        ]
+        return [self._explain(compiled, fields, sentences_cache) for compiled in self.topics]
 
     # ------------------------------------------------------------------ one topic
 
@@ -249,9 +249,7 @@ class Engine:
             for hit in hits:
                 if hit.group in own:
                     found.setdefault(hit.group, []).append((name, text, hit))
-        group_matches = tuple(
-            _group_match(own[gid], found[gid]) for gid in sorted(found)
-        )
+        group_matches = tuple(_group_match(own[gid], found[gid]) for gid in sorted(found))
         missing = tuple(own[gid] for gid in compiled.required_all if gid not in found)
         if compiled.required_any and not any(gid in found for gid in compiled.required_any):
             missing += tuple(own[gid] for gid in compiled.required_any)
@@ -265,7 +263,8 @@ class Engine:
             return Explanation(
                 score=0.0,
                 flagged=False,
-                reason="not flagged: no " + ", no ".join(repr(name) for name in missing)
+                reason="not flagged: no "
+                + ", no ".join(repr(name) for name in missing)
                 + " term anywhere",
                 **base,
             )
@@ -279,7 +278,7 @@ class Engine:
             scope = in_title if exclusion.scope == "title" else present
             if not (when & scope) or (unless & scope):
                 continue
-            hit = ExclusionHit(
+            fired = ExclusionHit(
                 name=exclusion.name,
                 scope=exclusion.scope,
                 terms=_terms_of(found, when, title_only=exclusion.scope == "title"),
@@ -288,8 +287,8 @@ class Engine:
                 score=0.0,
                 flagged=False,
                 reason=f"not flagged: exclusion {exclusion.name!r} fired "
-                f"({', '.join(hit.terms)})",
-                exclusions=(hit,),
+                f"({', '.join(fired.terms)})",
+                exclusions=(fired,),
                 **base,
             )
         key = id(compiled)

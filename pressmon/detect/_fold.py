@@ -110,8 +110,19 @@ class Folded:
         return end
 
 
-def _fold_run(run: str) -> str:
-    return "".join([fold_char(char) for char in run])
+_runs: dict[str, tuple[str, bool]] = {}
+
+
+def _fold_run(run: str) -> tuple[str, bool]:
+    """Fold a run of non-ASCII characters; True when every character folds to exactly one."""
+    cached = _runs.get(run)
+    if cached is not None:
+        return cached
+    folded = [fold_char(char) for char in run]
+    result = ("".join(folded), all(len(piece) == 1 for piece in folded))
+    if len(_runs) < 65536:
+        _runs[run] = result
+    return result
 
 
 def fold(text: str) -> Folded:
@@ -143,8 +154,8 @@ def fold(text: str) -> Folded:
             pieces.append(lowered[cursor:start])
             out += start - cursor
         run = match.group()
-        folded_run = _fold_run(run)
-        if len(folded_run) == len(run):
+        folded_run, simple = _fold_run(run)
+        if simple:
             pieces.append(folded_run)
             out += len(run)
         else:
@@ -172,7 +183,7 @@ def fold(text: str) -> Folded:
         # an expansion at the same place) and make the list strictly increasing.
         merged_breaks: list[int] = []
         merged_bases: list[int] = []
-        for position, base in zip(breaks, bases):
+        for position, base in zip(breaks, bases, strict=True):
             if merged_breaks and merged_breaks[-1] == position:
                 merged_bases[-1] = base
             else:

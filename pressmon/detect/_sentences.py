@@ -42,9 +42,13 @@ def _ends_sentence(text: str, mark_start: int, mark_end: int) -> bool:
         # The word before the dot.
         before = _WORD_BEFORE.search(text, max(0, mark_start - 20), mark_start)
         word = before.group(1) if before else ""
-        if word and before is not None and before.end() == mark_start:
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                return False
+        if (
+            word
+            and before is not None
+            and before.end() == mark_start
+            and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()))
+        ):
+            return False
     after = _AFTER.match(text, mark_end)
     following = after.group(2) if after else ""
     if not following:

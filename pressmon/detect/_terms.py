@@ -186,10 +186,13 @@ class Matcher:
     def _lookup(self, prefix: str) -> list[TermSpec]:
         key = canonical_key(prefix)
         found = list(self._literal.get(key, ()))
-        for spec in self._wildcards.get(key[:1], ()):
-            if spec.wildcard is not None and key.startswith(spec.key):
-                if spec.wildcard.fullmatch(prefix):
-                    found.append(spec)
+        found.extend(
+            spec
+            for spec in self._wildcards.get(key[:1], ())
+            if spec.wildcard is not None
+            and key.startswith(spec.key)
+            and spec.wildcard.fullmatch(prefix)
+        )
         return found
 
     def resolve(
@@ -227,12 +230,15 @@ class Matcher:
             start = match.start()
             for group, length, spec in resolve(match.group(1)):
                 candidates.append((group, start, start + length, spec))
-        if self.unspaced_pattern is not None and not folded.text.isascii():
-            if _UNSPACED_CHAR.search(folded.text):
-                for match in self.unspaced_pattern.finditer(folded.text):
-                    start = match.start()
-                    for group, length, spec in resolve(match.group(1), unspaced=True):
-                        candidates.append((group, start, start + length, spec))
+        if (
+            self.unspaced_pattern is not None
+            and not folded.text.isascii()
+            and _UNSPACED_CHAR.search(folded.text)
+        ):
+            for match in self.unspaced_pattern.finditer(folded.text):
+                start = match.start()
+                for group, length, spec in resolve(match.group(1), unspaced=True):
+                    candidates.append((group, start, start + length, spec))
         if not candidates:
             return []
         ignored: dict[int, list[tuple[int, int]]] = {}
@@ -257,8 +263,7 @@ class Matcher:
                 continue
             original_start, original_end = folded.start(start), folded.end(end)
             if spec.exact is not None and (
-                canonical_key(fold_keep_case(original[original_start:original_end]))
-                != spec.exact
+                canonical_key(fold_keep_case(original[original_start:original_end])) != spec.exact
             ):
                 continue
             last_end = end

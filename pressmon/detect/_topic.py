@@ -45,6 +45,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _TERM_START = re.compile(r"^\w", re.UNICODE)
 _WILDCARD_MISPLACED = re.compile(r"\*(?=\w)|(?<!\w)\*")
 
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
@@ -67,7 +68,8 @@ def _check_term(term: str) -> str:
 def _check_plain_term(term: str) -> str:
     if "*" in term:
         raise ValueError(
-            f"{term!r}: '*' is not allowed here (exact terms and ignore phrases are written in full)"
+            f"{term!r}: '*' is not allowed here "
+            "(exact terms and ignore phrases are written in full)"
         )
     return _check_term(term)
 
@@ -265,9 +267,7 @@ class Topic(_Frozen):
     def _check_group_names(cls, value: dict[str, Group]) -> dict[str, Group]:
         for name in value:
             if not _NAME.match(name):
-                raise ValueError(
-                    f"group name {name!r}: use lower-case letters, digits, '-' or '_'"
-                )
+                raise ValueError(f"group name {name!r}: use lower-case letters, digits, '-' or '_'")
         return value
 
     @model_validator(mode="after")
@@ -387,7 +387,7 @@ def load_topic(path: str | os.PathLike[str]) -> Topic:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found]  # a dependency on 3.10 only
 
     shown = os.fspath(path)
     try:

@@ -13,7 +13,9 @@ from pressmon import Article, detect, explain
 TOPIC = "alpine-us-expansion"
 
 LOOKALIKES = {
-    "f1-en": Article(title="Gasly takes a point for Alpine at the United States Grand Prix in Austin"),
+    "f1-en": Article(
+        title="Gasly takes a point for Alpine at the United States Grand Prix in Austin"
+    ),
     "f1-fr": Article(
         title="GP de Las Vegas : week-end difficile pour Alpine",
         summary="Les deux Alpine ont terminé hors des points aux États-Unis.",
@@ -69,7 +71,8 @@ POSITIVES = {
     "pt-title": Article(title="Alpine adia chegada aos EUA"),
     "f1-with-market-talk": Article(
         title="AutoNation sponsors Alpine's F1 team in Miami",
-        summary="The deal is a first step before AutoNation dealers sell Alpine road cars in the US.",
+        summary="The deal is a first step before AutoNation dealers sell Alpine road cars "
+        "in the US.",
     ),
     "one-sentence-in-group-story": Article(
         title="Renault reports first-half results",

@@ -22,8 +22,12 @@ def _sentences(text: str) -> list[str]:
         ),
         (
             "M. Krief l'a confirmé. Les É.-U. attendront 2028 ! Pourquoi ? Les droits de douane.",
-            ["M. Krief l'a confirmé.", "Les É.-U. attendront 2028 !", "Pourquoi ?",
-             "Les droits de douane."],
+            [
+                "M. Krief l'a confirmé.",
+                "Les É.-U. attendront 2028 !",
+                "Pourquoi ?",
+                "Les droits de douane.",
+            ],
         ),
         (
             "Alpine llegará a EE. UU. en 2027. Lo dijo el Sr. Krief.",
@@ -41,8 +45,14 @@ def _sentences(text: str) -> list[str]:
             "« Nous irons aux États-Unis. » Philippe Krief l'a dit.",
             ["« Nous irons aux États-Unis. »", "Philippe Krief l'a dit."],
         ),
-        ("Title line\nBody sentence one. Body two.", ["Title line", "Body sentence one.", "Body two."]),
-        ("J. Smith met Alpine. then lower case goes on", ["J. Smith met Alpine. then lower case goes on"]),
+        (
+            "Title line\nBody sentence one. Body two.",
+            ["Title line", "Body sentence one.", "Body two."],
+        ),
+        (
+            "J. Smith met Alpine. then lower case goes on",
+            ["J. Smith met Alpine. then lower case goes on"],
+        ),
     ],
     ids=["us", "fr-m-eu", "es-eeuu", "de-zb", "decimal-dr", "quotes", "lines", "initial-lower"],
 )

@@ -44,10 +44,26 @@ def test_a_valid_file_loads_and_detects(tmp_path: Path) -> None:
     ("change", "key", "words"),
     [
         (("threshold = 0.5", "threshold = 1.5"), "threshold", "less than 1"),
-        (('all = ["brand", "market"]', 'all = ["brand", "markt"]'), "rule.all.1", "unknown group 'markt'"),
-        (('en = ["launch*"]', 'en = ["la*nch"]'), "groups.expansion.terms.en.0", "may only end a word"),
-        (('en = ["launch*"]', 'english = ["launch"]'), "groups.expansion.terms", "not a language key"),
-        (("[groups.expansion]\nweight = 1.5", "[groups.expansion]\nwieght = 1.5"), "groups.expansion.wieght", "unknown key"),
+        (
+            ('all = ["brand", "market"]', 'all = ["brand", "markt"]'),
+            "rule.all.1",
+            "unknown group 'markt'",
+        ),
+        (
+            ('en = ["launch*"]', 'en = ["la*nch"]'),
+            "groups.expansion.terms.en.0",
+            "may only end a word",
+        ),
+        (
+            ('en = ["launch*"]', 'english = ["launch"]'),
+            "groups.expansion.terms",
+            "not a language key",
+        ),
+        (
+            ("[groups.expansion]\nweight = 1.5", "[groups.expansion]\nwieght = 1.5"),
+            "groups.expansion.wieght",
+            "unknown key",
+        ),
         (('name = "tiny"', 'name = "Tiny Topic"'), "name", "lower-case"),
         (('common = ["Cupra"]', 'common = ["Cup*"]'), "groups.brand.exact.common.0", "not allowed"),
     ],
@@ -70,7 +86,7 @@ def test_errors_name_the_file_the_key_and_the_problem(
 def test_unknown_key_lists_the_allowed_ones(tmp_path: Path) -> None:
     """A typo in a key is answered with the keys allowed there."""
     path = _write(tmp_path, _VALID.replace("[rule]", "[rule]\nwindw = 3"))
-    with pytest.raises(TopicError, match=r"allowed here: all, any, focus, headline, window"):
+    with pytest.raises(TopicError, match="allowed here: all, any, focus, headline, window"):
         load_topic(path)
 
 
@@ -100,7 +116,7 @@ def test_resolve_topics_accepts_names_paths_and_objects(tmp_path: Path) -> None:
     topics = resolve_topics(["alpine-us-expansion", str(path), path, builtin])
     assert [topic.name for topic in topics] == ["alpine-us-expansion", "tiny"]
     assert [topic.name for topic in resolve_topics(None)] == sorted(builtin_topics())
-    with pytest.raises(TopicError, match="unknown topic 'nope'.*alpine-us-expansion"):
+    with pytest.raises(TopicError, match=r"unknown topic 'nope'.*alpine-us-expansion"):
         resolve_topics(["nope"])
     with pytest.raises(TopicError, match="no such topic file"):
         resolve_topics([str(tmp_path / "other.toml")])
