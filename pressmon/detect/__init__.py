@@ -140,7 +140,7 @@ def resolve_topics(specs: Iterable[TopicSpec] | TopicSpec | None = None) -> list
     return resolved
 
 
-def _engine(topics: list[Topic]) -> Engine:
+def _engine_for(topics: list[Topic]) -> Engine:
     key = tuple(topic.fingerprint for topic in topics)
     engine = _ENGINES.get(key)
     if engine is None:
@@ -169,11 +169,7 @@ def detect(article: Article, topics: Iterable[TopicSpec] | TopicSpec | None = No
     selected = resolve_topics(topics)
     if not selected:
         return []
-    flags = [
-        explanation.to_flag()
-        for explanation in _engine(selected).analyze(article)
-        if explanation.flagged
-    ]
+    flags = [explanation.to_flag() for explanation in _engine_for(selected).flagged(article)]
     flags.sort(key=lambda flag: -flag.score)
     return flags
 
@@ -190,7 +186,7 @@ def explain(article: Article, topic: TopicSpec) -> Explanation:
         TopicError: an unknown topic name or an invalid topic file.
     """
     (selected,) = resolve_topics([topic])
-    (explanation,) = _engine([selected]).analyze(article)
+    (explanation,) = _engine_for([selected]).analyze(article)
     return explanation
 
 

@@ -31,9 +31,9 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pressmon.detect._fold import fold
+from pressmon.detect._fold import Folded, fold
 from pressmon.detect._sentences import split_sentences
-from pressmon.detect._terms import Hit, Matcher
+from pressmon.detect._terms import Gate, Hit, Matcher
 from pressmon.detect._topic import Topic
 from pressmon.models import (
     Article,
@@ -177,19 +177,47 @@ class Engine:
                 )
             )
         self.matcher = Matcher(specs)
+        # Every topic needs each group of rule.all somewhere in the article: when the
+        # text has no term of any topic's smallest such group, nothing can be flagged.
+        self.gate: Gate | None = None
+        if all(topic.rule.all for topic in topics):
+            gate_terms: list[str] = []
+            for topic in topics:
+                smallest = min(
+                    (topic.groups[name] for name in topic.rule.all),
+                    key=lambda group: len(group.all_terms()),
+                )
+                gate_terms.extend(term for term, _, ignore in smallest.all_terms() if not ignore)
+            self.gate = Gate(gate_terms)
 
     # ------------------------------------------------------------------ matching
 
-    def _hits(self, article: Article) -> list[tuple[TextField, str, list[Hit]]]:
-        return [
-            (name, text, self.matcher.find(fold(text))) for name, text in reading_fields(article)
-        ]
-
     def analyze(self, article: Article) -> list[Explanation]:
         """Explain the article for every topic of the engine, in the engine's order."""
-        fields = self._hits(article)
+        return self._analyze([(name, text, fold(text)) for name, text in reading_fields(article)])
+
+    def flagged(self, article: Article) -> list[Explanation]:
+        """The explanations of the topics that flag the article (the gate skips the rest)."""
+        folded = [(name, text, fold(text)) for name, text in reading_fields(article)]
+        if self.gate is not None and not any(self.gate(item.text) for _, _, item in folded):
+            return []
+        return [
+            explanation
+            for explanation in self._analyze(folded, only_flagged=True)
+            if explanation.flagged
+        ]
+
+    def _analyze(
+        self, folded: list[tuple[TextField, str, Folded]], *, only_flagged: bool = False
+    ) -> list[Explanation]:
+        fields = [(name, text, self.matcher.find(item)) for name, text, item in folded]
         sentences_cache: dict[int, list[_Sentence]] = {}
-        return [self._explain(compiled, fields, sentences_cache) for compiled in self.topics]
+        out = []
+        for compiled in self.topics:
+            explanation = self._explain(compiled, fields, sentences_cache, only_flagged)
+            if explanation is not None:
+                out.append(explanation)
+        return out
 
     # ------------------------------------------------------------------ one topic
 
@@ -228,7 +256,7 @@ class Engine:
                     field_sentences[index].hits.append(hit)
             for sentence in field_sentences:
                 if sentence.hits:
-                    key = _normalized(fold(text[sentence.start : sentence.end]).text)
+                    key = _normalized(text[sentence.start : sentence.end]).lower()
                     if key in seen:
                         sentence.hits = []  # a repeat: it was counted where it first appeared
                     else:
@@ -241,7 +269,9 @@ class Engine:
         compiled: _CompiledTopic,
         fields: list[tuple[TextField, str, list[Hit]]],
         sentences_cache: dict[int, list[_Sentence]],
-    ) -> Explanation:
+        only_flagged: bool = False,
+    ) -> Explanation | None:
+        """The explanation; None when ``only_flagged`` and the topic does not flag it."""
         topic = compiled.topic
         own = compiled.names
         found: dict[int, list[tuple[TextField, str, Hit]]] = {}
@@ -249,14 +279,15 @@ class Engine:
             for hit in hits:
                 if hit.group in own:
                     found.setdefault(hit.group, []).append((name, text, hit))
-        group_matches = tuple(_group_match(own[gid], found[gid]) for gid in sorted(found))
         missing = tuple(own[gid] for gid in compiled.required_all if gid not in found)
         if compiled.required_any and not any(gid in found for gid in compiled.required_any):
             missing += tuple(own[gid] for gid in compiled.required_any)
+        if missing and only_flagged:
+            return None
         base = {
             "topic": topic.name,
             "threshold": topic.threshold,
-            "groups": group_matches,
+            "groups": tuple(_group_match(own[gid], found[gid]) for gid in sorted(found)),
             "missing": missing,
         }
         if missing:
@@ -278,6 +309,8 @@ class Engine:
             scope = in_title if exclusion.scope == "title" else present
             if not (when & scope) or (unless & scope):
                 continue
+            if only_flagged:
+                return None
             fired = ExclusionHit(
                 name=exclusion.name,
                 scope=exclusion.scope,
@@ -298,6 +331,8 @@ class Engine:
             sentences_cache[key] = sentences
         windows, exclusion_hits = self._windows(compiled, sentences)
         valid = [window for window in windows if window.cancelled_by is None]
+        if not valid and only_flagged:
+            return None
         if not valid:
             reason = (
                 "not flagged: every window was cancelled by an exclusion"
@@ -337,6 +372,8 @@ class Engine:
         logit = scoring.bias + scoring.scale * (total + context)
         score = round(_sigmoid(logit), 4)
         flagged = score >= topic.threshold
+        if only_flagged and not flagged:
+            return None
         best = valid[0]
         reason = (
             f"{'flagged' if flagged else 'not flagged'}: score {score:.2f} "

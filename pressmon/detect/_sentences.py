@@ -2,7 +2,8 @@
 
 A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or
 brackets after it) followed by white space and a capital letter, a digit or an
-opening quote; and always at a line break. It does not end after:
+opening quote; at a Chinese or Japanese full stop; and always at a line break.
+It does not end after:
 
 - an abbreviation: ``U.S.``, ``É.-U.``, ``EE. UU.``, ``M.``, ``Mme``, ``Dr.``,
   ``Inc.``, ``z. B.``, ``Sr.``, ``Sig.`` ... (a closed list, below);
@@ -31,29 +32,25 @@ _ABBREVIATIONS = frozenset(
     EE UU EEUU USA
     """.split()
 )
-_CANDIDATE = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[\"'»”’)\]])*(?=\s)|\n")
-_AFTER = re.compile(r"\s*([\"'«“‘(\[]?\s?)(\S?)")
+# A candidate end: terminal punctuation (and closing quotes) followed by white space and
+# what can start a sentence (an upper-case letter of the Latin, Greek or Cyrillic
+# alphabets, a digit, an opening quote or bracket); CJK full stops; a line break.
+_STARTERS = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽΑ-ΩА-ЯЁ0-9"
+_OPENERS = "\"'«“‘(\\[¿¡„"
+_CANDIDATE = re.compile(
+    rf"[.!?…]+(?:[ \u00a0\u202f]?[\"'»”’)\]])*(?=\s+[{_OPENERS}]?\s?[{_STARTERS}])"
+    r"|[。！？]+|\n"
+)
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
 
 
-def _ends_sentence(text: str, mark_start: int, mark_end: int) -> bool:
-    mark = text[mark_start:mark_end]
-    if mark.startswith("."):
-        # The word before the dot.
-        before = _WORD_BEFORE.search(text, max(0, mark_start - 20), mark_start)
-        word = before.group(1) if before else ""
-        if (
-            word
-            and before is not None
-            and before.end() == mark_start
-            and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()))
-        ):
-            return False
-    after = _AFTER.match(text, mark_end)
-    following = after.group(2) if after else ""
-    if not following:
+def _ends_sentence(text: str, mark_start: int) -> bool:
+    """A dot after an abbreviation or an initial does not end a sentence."""
+    before = _WORD_BEFORE.search(text, max(0, mark_start - 20), mark_start)
+    if before is None or before.end() != mark_start:
         return True
-    return following.isupper() or following.isdigit() or not following.isalpha()
+    word = before.group(1)
+    return not (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -69,9 +66,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     length = len(text)
     for match in _CANDIDATE.finditer(text):
         mark_start, mark_end = match.span()
-        if match.group() != "\n" and not _ends_sentence(text, mark_start, mark_end):
+        mark = match.group()
+        if mark[0] == "." and not _ends_sentence(text, mark_start):
             continue
-        end = mark_start if match.group() == "\n" else mark_end
+        end = mark_start if mark == "\n" else mark_end
         _append(text, start, end, spans)
         start = mark_end
     _append(text, start, length, spans)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from pressmon.detect._fold import Folded, fold, fold_keep_case
 
-__all__ = ["Hit", "Matcher", "TermSpec", "canonical_key", "term_pattern"]
+__all__ = ["Gate", "Hit", "Matcher", "TermSpec", "canonical_key", "term_pattern"]
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _SEP = "SEP"
@@ -140,6 +140,37 @@ def _trie_regex(token_lists: Iterable[list[str]]) -> str:
         return body
 
     return emit(trie)
+
+
+class Gate:
+    """A quick test: does a folded text contain any of some terms (case and ignores aside)?
+
+    It answers yes for every text in which a :class:`Matcher` with the same
+    terms could find one (it is looser: no case, no ignore phrases), so it can
+    decide cheaply that the full matching is not needed.
+    """
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        spaced: list[list[str]] = []
+        unspaced: list[list[str]] = []
+        for term in terms:
+            folded = fold(term).text
+            tokens = _tokens(folded)
+            if tokens:
+                (unspaced if _UNSPACED_CHAR.match(folded) else spaced).append(tokens)
+        self._spaced = re.compile(rf"(?<!\w)(?:{_trie_regex(spaced)})(?!\w)") if spaced else None
+        self._unspaced = re.compile(_trie_regex(unspaced)) if unspaced else None
+
+    def __call__(self, folded_text: str) -> bool:
+        """True when the text may contain one of the terms."""
+        if self._spaced is not None and self._spaced.search(folded_text):
+            return True
+        return bool(
+            self._unspaced is not None
+            and not folded_text.isascii()
+            and _UNSPACED_CHAR.search(folded_text)
+            and self._unspaced.search(folded_text)
+        )
 
 
 class Matcher:

@@ -85,3 +85,11 @@ def test_folding_is_idempotent(text: str) -> None:
     """Property: folding folded text changes nothing."""
     once = fold(text).text
     assert fold(once).text == once
+
+
+def test_the_fast_table_agrees_with_the_general_rule() -> None:
+    """The table of common characters folded at C speed says what fold_char says."""
+    from pressmon.detect._fold import _COMMON, fold_char
+
+    for char, folded in _COMMON:
+        assert fold_char(char) == folded, char
