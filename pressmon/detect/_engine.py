@@ -3,8 +3,9 @@
 For one article:
 
 1. **Fields.** The title (without a trailing `` - Publisher``, as Google News
-   writes titles), the summary (dropped when the text already contains it, or
-   when it repeats the title) and the text.
+   writes titles), the summary (dropped when the text already contains it,
+   even cut short with "…", or when it repeats the title, publisher included)
+   and the text.
 2. **Terms.** Each field is folded once and every term of every topic is found
    in one pass (:class:`~pressmon.detect._terms.Matcher`).
 3. **Sentences.** Only when a topic's required groups were all found somewhere
@@ -50,6 +51,8 @@ __all__ = ["Engine", "reading_fields"]
 
 _PUBLISHER = re.compile(r"\s+[-–—|]\s+([^-–—|]{1,60})\Z")
 _SPACES = re.compile(r"\s+")
+# How feeds cut a teaser short: "...", "…", "[…]", "(...)", "Read more".
+_TRUNCATED = re.compile(r"\s*(?:\[?…\]?|\[?\.\.\.\]?|\(\.\.\.\)|read more|lire la suite)\s*$", re.I)
 
 
 def _title_without_publisher(title: str) -> str:
@@ -78,8 +81,14 @@ def reading_fields(article: Article) -> list[tuple[TextField, str]]:
     title = _title_without_publisher(article.title) if article.title.strip() else ""
     summary, text = article.summary, article.text
     if summary.strip():
-        short = _normalized(summary)
-        if (text.strip() and short in _normalized(text)) or short == _normalized(title):
+        short = _TRUNCATED.sub("", _normalized(summary))
+        head = _normalized(title)
+        if (
+            (text.strip() and short in _normalized(text))
+            or short in (head, _normalized(article.title))
+            # Google News: the summary is the title followed by the publisher's name.
+            or (head and short.startswith(head) and len(short[len(head) :].split()) <= 6)
+        ):
             summary = ""
     out: list[tuple[TextField, str]] = []
     if title.strip():
@@ -407,13 +416,17 @@ class Engine:
         fired: dict[int, tuple[set[str], int]] = {}
         topic = compiled.topic
         anchored: set[int] = set()
+        title_groups: set[int] = set()
         if compiled.headline and sentences and sentences[0].field == "title":
-            anchored = {hit.group for hit in sentences[0].hits} & compiled.headline
+            title_groups = {hit.group for hit in sentences[0].hits}
+            anchored = title_groups & compiled.headline
         for start in sorted(starts):
             chosen = sentences[start : start + size]
             own_groups = {hit.group for sentence in chosen for hit in sentence.hits}
             borrowed = set() if chosen[0].field == "title" else anchored - own_groups
             groups = own_groups | borrowed
+            # A window that takes its subject from the headline takes its context too.
+            context = own_groups | title_groups if borrowed else own_groups
             if not all(gid in groups for gid in compiled.required_all):
                 continue
             if compiled.required_any and not any(gid in groups for gid in compiled.required_any):
@@ -432,13 +445,14 @@ class Engine:
             cancelled_by = None
             for index, when, unless in compiled.exclusions:
                 exclusion = topic.exclusions[index]
-                if exclusion.scope != "window" or not (when & own_groups) or (unless & groups):
+                if exclusion.scope != "window" or not (when & context) or (unless & context):
                     continue
                 cancelled_by = exclusion.name
                 terms, count = fired.get(index, (set(), 0))
+                with_title = [sentences[0], *chosen] if borrowed else chosen
                 terms.update(
                     _surface(sentence, hit)
-                    for sentence in chosen
+                    for sentence in with_title
                     for hit in sentence.hits
                     if hit.group in when
                 )

@@ -18,6 +18,19 @@ def test_a_summary_repeated_in_the_text_is_not_counted_twice() -> None:
     assert both.evidence_total == text_only.evidence_total
 
 
+def test_teasers_and_google_news_summaries_are_not_counted_twice() -> None:
+    """A teaser cut with '…' that the text continues, or a summary that is the title plus
+    the publisher (Google News), is not read a second time."""
+    text = LEAD + " The first cars will arrive in Florida.\n\nMore follows."
+    teaser = Article(summary=LEAD[:40] + "…", text=text)
+    assert [name for name, _ in reading_fields(teaser)] == ["text"]
+    google = Article(
+        title="Alpine et AutoNation s'associent - Les Échos",
+        summary="Alpine et AutoNation s'associent Les Échos",
+    )
+    assert [name for name, _ in reading_fields(google)] == ["title"]
+
+
 def test_a_title_repeated_as_the_first_line_is_not_counted_twice() -> None:
     """Feeds that put the headline at the top of the text do not double the evidence."""
     title = "Alpine confirms its US launch for 2027"
