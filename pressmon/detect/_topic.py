@@ -331,9 +331,12 @@ def _allowed_keys(location: tuple[str | int, ...]) -> list[str] | None:
 
 
 def _inner_model(annotation: Any) -> Any:
-    if annotation is dict[str, Group]:
+    from typing import get_args, get_origin
+
+    origin = get_origin(annotation)
+    if origin is dict and get_args(annotation)[1] is Group:
         return "dict-of-groups"
-    if annotation == tuple[Exclusion, ...]:
+    if origin is tuple and get_args(annotation)[:1] == (Exclusion,):
         return "tuple-of-exclusions"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation

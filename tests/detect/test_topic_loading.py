@@ -62,7 +62,7 @@ def test_a_valid_file_loads_and_detects(tmp_path: Path) -> None:
         (
             ("[groups.expansion]\nweight = 1.5", "[groups.expansion]\nwieght = 1.5"),
             "groups.expansion.wieght",
-            "unknown key",
+            "unknown key (allowed here: description, exact, ignore, scope, terms, weight)",
         ),
         (('name = "tiny"', 'name = "Tiny Topic"'), "name", "lower-case"),
         (('common = ["Cupra"]', 'common = ["Cup*"]'), "groups.brand.exact.common.0", "not allowed"),
