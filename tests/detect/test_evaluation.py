@@ -114,3 +114,18 @@ def test_evaluate_command() -> None:
     )
     assert bad.returncode == 2 and "/no/such/file.jsonl" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_detect_and_explain_agree_on_every_labelled_article() -> None:
+    """The gated fast path of detect() flags exactly what the full explain() flags."""
+    from pressmon import Article, detect, explain
+
+    for path in (TUNING, HELDOUT):
+        for item in load_labelled(path):
+            article = item.article
+            assert isinstance(article, Article)
+            flagged = [flag.topic for flag in detect(article, [TOPIC])]
+            explanation = explain(article, TOPIC)
+            assert flagged == ([TOPIC] if explanation.flagged else []), item.line
+            if flagged:
+                assert detect(article, [TOPIC])[0].score == explanation.score
