@@ -43,11 +43,14 @@ __all__ = ["Gate", "Hit", "Matcher", "TermSpec", "canonical_key", "term_pattern"
 _SEPARATORS = re.compile(r"[\s\-]+")
 _SEP = "SEP"
 _WILD = "WILD"
-_WORD_CHAR = re.compile(r"\w")
 # Scripts written without spaces between words (Chinese, Japanese, Thai), or whose words
 # take particles without a space (Korean): their terms match anywhere.
 _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\uac00-\ud7af"
 _UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
+# A letter or digit of a spaced script: what may not touch a term on either side
+# (so "Alpine推迟" still holds the word Alpine).
+_SPACED_WORD = rf"[^\W{_UNSPACED}]"
+_SPACED_WORD_CHAR = re.compile(_SPACED_WORD)
 
 
 def canonical_key(folded: str) -> str:
@@ -158,7 +161,11 @@ class Gate:
             tokens = _tokens(folded)
             if tokens:
                 (unspaced if _UNSPACED_CHAR.match(folded) else spaced).append(tokens)
-        self._spaced = re.compile(rf"(?<!\w)(?:{_trie_regex(spaced)})(?!\w)") if spaced else None
+        self._spaced = (
+            re.compile(rf"(?<!{_SPACED_WORD})(?:{_trie_regex(spaced)})(?!{_SPACED_WORD})")
+            if spaced
+            else None
+        )
         self._unspaced = re.compile(_trie_regex(unspaced)) if unspaced else None
 
     def __call__(self, folded_text: str) -> bool:
@@ -208,7 +215,7 @@ class Matcher:
             # Ignore phrases first, then case-insensitive terms, then exact ones.
             bucket.sort(key=lambda spec: (not spec.ignore, spec.exact is not None))
         body = _trie_regex(token_lists) if token_lists else "(?!)"
-        self.pattern = re.compile(rf"(?<!\w)(?=({body})(?!\w))")
+        self.pattern = re.compile(rf"(?<!{_SPACED_WORD})(?=({body})(?!{_SPACED_WORD}))")
         self.unspaced_pattern = (
             re.compile(f"(?=({_trie_regex(unspaced_lists)}))") if unspaced_lists else None
         )
@@ -239,7 +246,7 @@ class Matcher:
             return cached
         found: dict[int, tuple[int, int, TermSpec]] = {}
         for cut in range(len(matched), 0, -1):
-            if not unspaced and cut < len(matched) and _WORD_CHAR.match(matched, cut):
+            if not unspaced and cut < len(matched) and _SPACED_WORD_CHAR.match(matched, cut):
                 continue  # not a word end
             prefix = matched[:cut]
             if prefix[-1].isspace() or prefix[-1] == "-":

@@ -72,6 +72,12 @@ def test_unspaced_scripts_match_inside_runs() -> None:
     assert _found(matcher, "アルピーヌ、米国市場への参入を延期") == [(0, "アルピーヌ"), (1, "米国")]
 
 
+def test_latin_words_end_where_chinese_begins() -> None:
+    """'Alpine推迟' holds the word Alpine: a CJK character is not part of a Latin word."""
+    matcher = Matcher([(0, "Alpine", True, False), (1, "美国", False, False)])
+    assert _found(matcher, "Alpine推迟进入美国市场") == [(0, "Alpine"), (1, "美国")]
+
+
 def test_offsets_point_into_the_original_text() -> None:
     """Hits are offsets into the unfolded text, across characters that fold to two."""
     matcher = Matcher([(0, "Markteinführung", False, False)])
