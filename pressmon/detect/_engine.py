@@ -440,8 +440,9 @@ class Engine:
                 continue
             span = (scored[0], scored[-1])
             members = sentences[span[0] : span[1] + 1]
-            weight = max(s.weight for s in members if s.hits)
-            strength = weight * _strength(compiled, chosen, groups)
+            value, centre = _strength(compiled, chosen, groups)
+            weight = centre.weight if centre is not None else max(s.weight for s in members)
+            strength = weight * value
             cancelled_by = None
             for index, when, unless in compiled.exclusions:
                 exclusion = topic.exclusions[index]
@@ -478,11 +479,15 @@ class Engine:
         return windows, exclusion_hits
 
 
-def _strength(compiled: _CompiledTopic, sentences: list[_Sentence], groups: set[int]) -> float:
-    """The sum of the group weights: in full in the centre sentence, ``spread`` times elsewhere."""
+def _strength(
+    compiled: _CompiledTopic, sentences: list[_Sentence], groups: set[int]
+) -> tuple[float, _Sentence | None]:
+    """The sum of the group weights (in full in the centre sentence, ``spread`` times
+    elsewhere), and the centre sentence, whose position weight the window takes."""
     weights = compiled.weights
     counted = [gid for gid in groups if gid in compiled.window_groups]
     best: set[int] = set()
+    centre: _Sentence | None = None
     best_value = -math.inf
     for sentence in sentences:
         own = {hit.group for hit in sentence.hits}
@@ -490,9 +495,9 @@ def _strength(compiled: _CompiledTopic, sentences: list[_Sentence], groups: set[
             continue
         value = sum(weights[gid] for gid in own if gid in compiled.window_groups)
         if value > best_value:
-            best, best_value = own, value
+            best, best_value, centre = own, value, sentence
     spread = compiled.topic.scoring.spread
-    return sum(weights[gid] * (1.0 if gid in best else spread) for gid in counted)
+    return sum(weights[gid] * (1.0 if gid in best else spread) for gid in counted), centre
 
 
 def _better(window: _Window, other: _Window) -> bool:
