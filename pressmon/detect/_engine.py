@@ -68,7 +68,7 @@ def _title_without_publisher(title: str) -> str:
 
 
 def _normalized(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def reading_fields(article: Article) -> list[tuple[TextField, str]]:

@@ -74,6 +74,7 @@ _COMMON = [
         ("ñ", "n"),
         ("ì", "i"),
         ("ò", "o"),
+        ("…", "."),
     )
 ]
 
@@ -89,6 +90,8 @@ def fold_char(char: str) -> str:
         folded = "-"
     elif char in _QUOTES:
         folded = '"'
+    elif char == "…":
+        folded = "."  # one character, like the original (its NFKD form has three)
     elif char in _DELETED:
         folded = ""
     elif char in _EXPANSIONS:
