@@ -1,213 +1,213 @@
 """Topic detection: which monitored topics an article mentions, with the evidence.
 
-This first engine keeps the contract the rest of pressmon relies on,
-:func:`detect` returning :class:`~pressmon.models.Flag` objects with
-sentence evidence and term offsets, and a first ``alpine-us-expansion``
-topic. Terms are matched on accent- and case-folded text; offsets refer to
-the original field.
+A topic is data (:class:`Topic`, written in TOML or Python): concept groups of
+terms per language, a rule saying which groups must meet within a window of
+sentences, exclusions, field weights and a calibrated score. The engine
+matches every term of every topic in one pass over folded text, then windows,
+excludes and scores each topic; :func:`explain` shows the whole analysis.
+
+    >>> import pressmon
+    >>> article = pressmon.Article(title="Alpine confirms its U.S. launch for 2027")
+    >>> [flag.topic for flag in pressmon.detect(article)]
+    ['alpine-us-expansion']
+
+See ``docs/topics.md`` for how detection works and how to write a topic.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import os
+import sys
+import types
+from collections.abc import Iterable
 from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Union
 
-from pressmon.models import Article, Evidence, Flag, TermMatch, TextField
+from pressmon.detect._engine import Engine
+from pressmon.detect._fold import fold
+from pressmon.detect._sentences import split_sentences
+from pressmon.detect._topic import Topic, load_topic, topic_from_mapping
+from pressmon.exceptions import TopicError
+from pressmon.models import Article, Explanation, Flag
 
-__all__ = ["BUILTIN_TOPICS", "SimpleTopic", "detect", "fold"]
+__all__ = [
+    "Topic",
+    "TopicSpec",
+    "builtin_topics",
+    "detect",
+    "explain",
+    "fold",
+    "load_topic",
+    "resolve_topics",
+    "split_sentences",
+    "topic_from_mapping",
+]
 
-_FIELDS: tuple[TextField, ...] = ("title", "summary", "text")
+TopicSpec = Union[str, "os.PathLike[str]", Topic]
+"""A topic as callers name it: a built-in name, the path of a TOML file, or a Topic."""
 
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """Fold case and accents, one output character per input character where possible.
-
-    Returns the folded text and, for each of its characters, the offset of the
-    original character it came from.
-    """
-    out: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        if char.isascii():
-            out.append(char.lower())
-            offsets.append(index)
-            continue
-        decomposed = unicodedata.normalize("NFKD", char)
-        kept = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-        if char in "’‘`´":
-            kept = "'"
-        elif char in "‐‑‒–—":
-            kept = "-"
-        elif char.isspace():
-            kept = " "
-        for folded in kept:
-            out.append(folded)
-            offsets.append(index)
-    return "".join(out), offsets
-
-
-_SENTENCE_BREAK = re.compile(
-    r"(?<!\b[A-Z])(?<!\bU\.S)(?<!\bM)(?<!\bMr)(?<!\bDr)(?<!\bSt)[.!?…]+[»”\"')]*\s+(?=[«“\"'(]?\s?[A-ZÀ-ÖØ-Þ0-9])|\n\s*\n|\n"
-)
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for match in _SENTENCE_BREAK.finditer(text):
-        end = match.start() + len(match.group().rstrip())
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = match.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return spans
-
-
-@dataclass(frozen=True)
-class SimpleTopic:
-    """A topic for the first engine: required term groups, exclusions, a window."""
-
-    name: str
-    groups: dict[str, tuple[str, ...]]
-    case_sensitive: dict[str, tuple[str, ...]]
-    exclusions: tuple[str, ...]
-    window: int = 1
-    threshold: float = 0.5
-
-    @property
-    def patterns(self) -> dict[str, re.Pattern[str]]:
-        return _compile(self)
+_ENGINES: dict[tuple[str, ...], Engine] = {}
+_FILES: dict[tuple[str, int, int], Topic] = {}
 
 
 @cache
-def _compile_terms(terms: tuple[str, ...], flags: int) -> re.Pattern[str]:
-    body = "|".join(sorted((re.escape(term) for term in terms), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+def _builtins() -> dict[str, Topic]:
+    folder = resources.files("pressmon.detect") / "topics"
+    topics: dict[str, Topic] = {}
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if entry.name.endswith(".toml"):
+            topic = load_topic(Path(str(entry)))
+            topics[topic.name] = topic
+    return topics
 
 
-def _compile(topic: SimpleTopic) -> dict[str, re.Pattern[str]]:
-    return {group: _compile_terms(terms, 0) for group, terms in topic.groups.items()}
+def builtin_topics() -> dict[str, Topic]:
+    """The topics that ship with pressmon, by name."""
+    return dict(_builtins())
 
 
-def _find(topic: SimpleTopic, text: str) -> list[TermMatch]:
-    folded, offsets = fold(text)
-    found = []
-    for group, pattern in topic.patterns.items():
-        for match in pattern.finditer(folded):
-            start, end = offsets[match.start()], offsets[match.end() - 1] + 1
-            found.append(TermMatch(group=group, term=text[start:end], start=start, end=end))
-    found.extend(
-        TermMatch(group=group, term=match.group(), start=match.start(), end=match.end())
-        for group, terms in topic.case_sensitive.items()
-        for match in _compile_terms(terms, 0).finditer(text)
-    )
-    return found
+def _looks_like_path(spec: str) -> bool:
+    return spec.endswith(".toml") or "/" in spec or os.sep in spec
 
 
-def _excluded(topic: SimpleTopic, text: str) -> bool:
-    folded, _ = fold(text)
-    return _compile_terms(topic.exclusions, 0).search(folded) is not None
+def _load_file(path: str | os.PathLike[str]) -> Topic:
+    shown = os.fspath(path)
+    try:
+        stat = os.stat(shown)
+    except OSError:
+        return load_topic(shown)  # raises the right TopicError
+    key = (os.path.abspath(shown), stat.st_mtime_ns, stat.st_size)
+    topic = _FILES.get(key)
+    if topic is None:
+        topic = load_topic(shown)
+        if len(_FILES) > 256:
+            _FILES.clear()
+        _FILES[key] = topic
+    return topic
 
 
-def _evidence(topic: SimpleTopic, field: TextField, text: str) -> list[Evidence]:
-    matches = _find(topic, text)
-    if not matches:
-        return []
-    spans = _sentences(text)
-    evidence = []
-    for index in range(len(spans)):
-        window = spans[index : index + topic.window]
-        start, end = window[0][0], window[-1][1]
-        inside = [m for m in matches if start <= m.start and m.end <= end]
-        if {m.group for m in inside} >= set(topic.groups) | set(topic.case_sensitive):
-            if _excluded(topic, text[start:end]):
-                continue
-            evidence.append(
-                Evidence(
-                    field=field, start=start, end=end, text=text[start:end], matches=tuple(inside)
+def resolve_topics(specs: Iterable[TopicSpec] | TopicSpec | None = None) -> list[Topic]:
+    """Turn topic names, topic file paths and Topic objects into Topics.
+
+    Args:
+        specs: built-in names (``"alpine-us-expansion"``), paths of topic TOML
+            files (anything ending in ``.toml`` or holding a ``/``), Topic
+            objects, or a mix; one of them alone; None for every built-in topic.
+
+    Returns:
+        The topics, in the order given, each name once.
+
+    Raises:
+        TopicError: an unknown name, a topic file that cannot be read or is
+            invalid, or two different topics with the same name.
+    """
+    builtins = _builtins()
+    if specs is None:
+        return list(builtins.values())
+    if isinstance(specs, (str, Topic, os.PathLike)):
+        specs = [specs]
+    resolved: list[Topic] = []
+    by_name: dict[str, Topic] = {}
+    for spec in specs:
+        if isinstance(spec, Topic):
+            topic = spec
+        elif isinstance(spec, os.PathLike):
+            topic = _load_file(spec)
+        elif isinstance(spec, str):
+            if spec in builtins and not _looks_like_path(spec):
+                topic = builtins[spec]
+            elif _looks_like_path(spec) or os.path.isfile(spec):
+                topic = _load_file(spec)
+            else:
+                raise TopicError(
+                    f"unknown topic {spec!r} (built-in topics: {', '.join(sorted(builtins))}; "
+                    "or give the path of a topic .toml file)"
                 )
-            )
-    return evidence
+        else:
+            raise TypeError(f"a topic is a name, a path or a Topic, not {type(spec).__name__}")
+        previous = by_name.get(topic.name)
+        if previous is not None:
+            if previous.fingerprint != topic.fingerprint:
+                raise TopicError(
+                    f"two different topics are named {topic.name!r}; rename one of them",
+                    key="name",
+                )
+            continue
+        by_name[topic.name] = topic
+        resolved.append(topic)
+    return resolved
 
 
-def _score(evidence: Sequence[Evidence]) -> float:
-    if not evidence:
-        return 0.0
-    fields = {item.field for item in evidence}
-    score = 0.55 + 0.1 * min(len(evidence), 3) + (0.1 if "title" in fields else 0.0)
-    return round(min(score, 0.99), 3)
+def _engine_for(topics: list[Topic]) -> Engine:
+    key = tuple(topic.fingerprint for topic in topics)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        engine = Engine(topics)
+        if len(_ENGINES) > 32:
+            _ENGINES.clear()
+        _ENGINES[key] = engine
+    return engine
 
 
-_US = (
-    "etats-unis", "etats unis", "e.-u.", "usa", "u.s.", "u.s.a.", "united states",
-    "america", "amerique", "amerique du nord", "north america", "american market",
-    "marche americain", "americaine", "americaines", "americain", "americains", "autonation",
-    "stati uniti", "estados unidos", "vereinigten staaten", "usa-markt", "us-markt",
-    "nordamerika", "norteamerica", "nord america",
-)  # fmt: skip
-_BUSINESS = (
-    "autonation", "marche", "market", "markt", "mercato", "mercado", "concessionnaire",
-    "concessionnaires", "distributeur", "dealer", "dealers", "dealership", "dealerships",
-    "lancement", "launch", "launches", "launched", "arrivee", "arrive", "implanter",
-    "s'implanter", "commercialiser", "commercialisation", "sell", "sales", "ventes",
-    "deploiement", "deployer", "expansion", "expand", "enter", "entry", "debut", "plans",
-    "plan", "report", "reporte", "postpone", "postponed", "delay", "delayed", "clientele",
-    "marchés", "marches", "markteinfuhrung", "lanzamiento", "lancio",
-)  # fmt: skip
-
-BUILTIN_TOPICS: dict[str, SimpleTopic] = {
-    "alpine-us-expansion": SimpleTopic(
-        name="alpine-us-expansion",
-        groups={"brand": ("alpine",), "market": _US, "business": _BUSINESS},
-        case_sensitive={},
-        exclusions=(
-            "linux",
-            "docker",
-            "ski",
-            "skiing",
-            "skieur",
-            "skieuse",
-            "slalom",
-            "descente",
-            "electronics",
-            "car audio",
-            "autoradio",
-            "alpine bank",
-            "alpine, texas",
-            "alpine, utah",
-            "alpine, california",
-        ),
-        window=2,
-    )
-}
-
-
-def detect(article: Article, topics: Iterable[str] | None = None) -> list[Flag]:
+def detect(article: Article, topics: Iterable[TopicSpec] | TopicSpec | None = None) -> list[Flag]:
     """Return the topics an article is flagged for, strongest first.
 
     Args:
         article: the article to read (title, summary and text).
-        topics: names of built-in topics; all of them when None.
+        topics: built-in topic names, paths of topic TOML files, or Topic
+            objects; every built-in topic when None.
 
     Returns:
-        One :class:`Flag` per topic whose score reaches its threshold.
+        One :class:`Flag` per topic whose score reaches its threshold, with the
+        evidence sentences and the terms of each group that matched.
 
     Raises:
-        KeyError: an unknown topic name.
+        TopicError: an unknown topic name or an invalid topic file.
     """
-    selected = [BUILTIN_TOPICS[name] for name in (topics or BUILTIN_TOPICS)]
-    flags = []
-    for topic in selected:
-        evidence: list[Evidence] = []
-        for field in _FIELDS:
-            text = article.field_text(field)
-            if text:
-                evidence.extend(_evidence(topic, field, text))
-        score = _score(evidence)
-        if score >= topic.threshold:
-            flags.append(Flag(topic=topic.name, score=score, evidence=tuple(evidence[:5])))
-    return sorted(flags, key=lambda flag: -flag.score)
+    selected = resolve_topics(topics)
+    if not selected:
+        return []
+    flags = [explanation.to_flag() for explanation in _engine_for(selected).flagged(article)]
+    flags.sort(key=lambda flag: -flag.score)
+    return flags
+
+
+def explain(article: Article, topic: TopicSpec) -> Explanation:
+    """The full analysis of an article for one topic, flagged or not.
+
+    It lists the groups found and their terms, the groups the rule needs that
+    are missing, the exclusions that fired, every window where the rule's
+    groups meet (with its weight and strength), each field's contribution,
+    and the score against the threshold.
+
+    Raises:
+        TopicError: an unknown topic name or an invalid topic file.
+    """
+    (selected,) = resolve_topics([topic])
+    (explanation,) = _engine_for([selected]).analyze(article)
+    return explanation
+
+
+def __getattr__(name: str) -> Any:
+    if name == "BUILTIN_TOPICS":  # the first engine's name, kept for callers of it
+        return builtin_topics()
+    raise AttributeError(f"module 'pressmon.detect' has no attribute {name!r}")
+
+
+class _CallableModule(types.ModuleType):
+    """``pressmon.detect`` names both this package and its main function.
+
+    Which of the two ``pressmon.detect`` is depends on import order (importing
+    ``pressmon.detect.anything`` sets the package attribute to the module), so
+    the module is callable too: ``pressmon.detect(article)`` always detects.
+    """
+
+    def __call__(
+        self, article: Article, topics: Iterable[TopicSpec] | TopicSpec | None = None
+    ) -> list[Flag]:
+        return detect(article, topics)
+
+
+sys.modules[__name__].__class__ = _CallableModule
