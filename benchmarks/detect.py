@@ -109,8 +109,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import pressmon
-    from pressmon.detect import _engine, builtin_topics, fold
-    from pressmon.detect._engine import reading_fields
+    from pressmon._detect import _engine, builtin_topics, fold
+    from pressmon._detect._engine import reading_fields
     from pressmon.evaluate import compile_query
 
     articles, total, origin = _articles(args.articles, args.size)

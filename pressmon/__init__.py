@@ -35,14 +35,7 @@ from pressmon.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from pressmon._extract import extract_article
-    from pressmon._fetch import Fetcher, afetch, discover_feeds, fetch, google_news_url
-    from pressmon._parse import parse_feed
-    from pressmon._parse._pool import parse_feeds
-    from pressmon._scan import scan
-    from pressmon._sources import read_path
-    from pressmon._urls import canonicalize_url
-    from pressmon.detect import (
+    from pressmon._detect import (
         Topic,
         builtin_topics,
         detect,
@@ -50,6 +43,13 @@ if TYPE_CHECKING:
         load_topic,
         resolve_topics,
     )
+    from pressmon._extract import extract_article
+    from pressmon._fetch import Fetcher, afetch, discover_feeds, fetch, google_news_url
+    from pressmon._parse import parse_feed
+    from pressmon._parse._pool import parse_feeds
+    from pressmon._scan import scan
+    from pressmon._sources import read_path
+    from pressmon._urls import canonicalize_url
     from pressmon.models import (
         Article,
         Evidence,
@@ -140,21 +140,21 @@ _LAZY: dict[str, str] = {
     "ScannedArticle": "pressmon.models",
     "Source": "pressmon.models",
     "TermMatch": "pressmon.models",
-    "Topic": "pressmon.detect",
+    "Topic": "pressmon._detect",
     "afetch": "pressmon._fetch",
-    "builtin_topics": "pressmon.detect",
+    "builtin_topics": "pressmon._detect",
     "canonicalize_url": "pressmon._urls",
-    "detect": "pressmon.detect",
+    "detect": "pressmon._detect",
     "discover_feeds": "pressmon._fetch",
-    "explain": "pressmon.detect",
+    "explain": "pressmon._detect",
     "extract_article": "pressmon._extract",
     "fetch": "pressmon._fetch",
     "google_news_url": "pressmon._fetch",
-    "load_topic": "pressmon.detect",
+    "load_topic": "pressmon._detect",
     "parse_feed": "pressmon._parse",
     "parse_feeds": "pressmon._parse._pool",
     "read_path": "pressmon._sources",
-    "resolve_topics": "pressmon.detect",
+    "resolve_topics": "pressmon._detect",
     "scan": "pressmon._scan",
 }
 

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from pressmon._detect import TopicSpec, detect, resolve_topics
 from pressmon._sources import LoadedSource, iter_path, read_bytes
 from pressmon._urls import is_http_url
-from pressmon.detect import TopicSpec, detect, resolve_topics
 from pressmon.exceptions import SourceError
 from pressmon.models import ScannedArticle, ScanResult
 

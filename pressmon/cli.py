@@ -227,7 +227,7 @@ def _check_topics(
     """Resolve ``--topic`` values (built-in names or topic files); a usage error otherwise."""
     if not topics:
         return None
-    from pressmon.detect import resolve_topics
+    from pressmon._detect import resolve_topics
     from pressmon.exceptions import TopicError
 
     try:
@@ -315,9 +315,9 @@ def _run_discover(
 
 
 def _run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pressmon._detect import explain, resolve_topics
     from pressmon._render import Style, dumps, explanation_record, format_explanation
     from pressmon._scan import scan
-    from pressmon.detect import explain, resolve_topics
 
     topics = args.resolved_topics or resolve_topics(None)
     results = scan(args.sources, topics=[])

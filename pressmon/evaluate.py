@@ -156,7 +156,7 @@ def compile_query(query: str) -> Callable[[str], bool]:
     Words and quoted phrases match whole words, without case or accents, as a
     news alert would; ``AND`` binds tighter than ``OR``; juxtaposed terms are ANDed.
     """
-    from pressmon.detect._fold import fold
+    from pressmon._detect._fold import fold
 
     tokens: list[tuple[str, str]] = []
     position = 0
@@ -229,7 +229,7 @@ def compile_query(query: str) -> Callable[[str], bool]:
 
 
 def _article_text(article: object) -> str:
-    from pressmon.detect._fold import fold
+    from pressmon._detect._fold import fold
     from pressmon.models import Article
 
     assert isinstance(article, Article)
@@ -255,7 +255,7 @@ def evaluate(
         baseline: a keyword query to compare with (default: none; pass the
             topic's ``baseline`` to use it).
     """
-    from pressmon.detect import explain, resolve_topics
+    from pressmon._detect import explain, resolve_topics
 
     (resolved,) = resolve_topics([topic])  # type: ignore[list-item]  # validated by resolve
     items = load_labelled(path)
@@ -417,7 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.threshold is not None and not 0.0 < args.threshold < 1.0:
         parser.error("--threshold must be between 0 and 1")
     try:
-        from pressmon.detect import resolve_topics
+        from pressmon._detect import resolve_topics
 
         (topic,) = resolve_topics([args.topic])
         query = None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pressmon import Article, Topic, detect, explain
-from pressmon.detect import builtin_topics, resolve_topics
-from pressmon.detect._engine import reading_fields
+from pressmon._detect import builtin_topics, resolve_topics
+from pressmon._detect._engine import reading_fields
 
 TOPIC = "alpine-us-expansion"
 LEAD = "Alpine will enter the United States in 2027 with AutoNation dealers."

@@ -53,7 +53,7 @@ def test_heldout_sets_precision_and_recall(path: Path) -> None:
 
 def test_pressmon_beats_the_naive_keyword_query() -> None:
     """On both sets the engine's F1 is far above the topic's naive 'Alpine AND (US ...)' query."""
-    from pressmon.detect import builtin_topics
+    from pressmon._detect import builtin_topics
 
     query = builtin_topics()[TOPIC].baseline
     for path in (TUNING, HELDOUT, HELDOUT2):

@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pressmon.detect import fold
+from pressmon._detect import fold
 
 _WORD = re.compile(r"\w+")
 # Latin text with the characters that make folding interesting: accents (composed and
@@ -89,7 +89,7 @@ def test_folding_is_idempotent(text: str) -> None:
 
 def test_the_fast_table_agrees_with_the_general_rule() -> None:
     """The table of common characters folded at C speed says what fold_char says."""
-    from pressmon.detect._fold import _COMMON, fold_char
+    from pressmon._detect._fold import _COMMON, fold_char
 
     for char, folded in _COMMON:
         assert fold_char(char) == folded, char

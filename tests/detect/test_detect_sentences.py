@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pressmon.detect import split_sentences
+from pressmon._detect import split_sentences
 
 
 def _sentences(text: str) -> list[str]:

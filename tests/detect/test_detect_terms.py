@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pressmon.detect import fold
-from pressmon.detect._terms import Matcher
+from pressmon._detect import fold
+from pressmon._detect._terms import Matcher
 
 
 def _found(matcher: Matcher, text: str) -> list[tuple[int, str]]:

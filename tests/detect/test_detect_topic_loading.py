@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pressmon import Article, Topic, TopicError, builtin_topics, detect, load_topic
-from pressmon.detect import resolve_topics
+from pressmon._detect import resolve_topics
 
 _VALID = """
 name = "tiny"

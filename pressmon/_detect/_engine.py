@@ -7,7 +7,7 @@ For one article:
    even cut short with "…", or when it repeats the title, publisher included)
    and the text.
 2. **Terms.** Each field is folded once and every term of every topic is found
-   in one pass (:class:`~pressmon.detect._terms.Matcher`).
+   in one pass (:class:`~pressmon._detect._terms.Matcher`).
 3. **Sentences.** Only when a topic's required groups were all found somewhere
    are the fields split into sentences, in reading order: title, summary,
    text. A sentence that repeats an earlier one (the title as the first line of
@@ -32,10 +32,10 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pressmon.detect._fold import Folded, fold
-from pressmon.detect._sentences import split_sentences
-from pressmon.detect._terms import Gate, Hit, Matcher
-from pressmon.detect._topic import Topic
+from pressmon._detect._fold import Folded, fold
+from pressmon._detect._sentences import split_sentences
+from pressmon._detect._terms import Gate, Hit, Matcher
+from pressmon._detect._topic import Topic
 from pressmon.models import (
     Article,
     Evidence,

@@ -4,7 +4,7 @@ A topic is a set of *concept groups* (terms per language), a *rule* saying
 which groups must meet in a window of sentences, *exclusions* (contexts that
 cancel a window, or the whole article), per-field weights and the scoring
 constants. ``docs/topics.md`` explains every key; the built-in topics under
-``pressmon/detect/topics/`` are complete examples.
+``pressmon/_detect/topics/`` are complete examples.
 """
 
 from __future__ import annotations

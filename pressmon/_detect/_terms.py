@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pressmon.detect._fold import Folded, fold, fold_keep_case
+from pressmon._detect._fold import Folded, fold, fold_keep_case
 
 __all__ = ["Gate", "Hit", "Matcher", "TermSpec", "canonical_key", "term_pattern"]
 

@@ -17,18 +17,16 @@ See ``docs/topics.md`` for how detection works and how to write a topic.
 from __future__ import annotations
 
 import os
-import sys
-import types
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Union
+from typing import Union
 
-from pressmon.detect._engine import Engine
-from pressmon.detect._fold import fold
-from pressmon.detect._sentences import split_sentences
-from pressmon.detect._topic import Topic, load_topic, topic_from_mapping
+from pressmon._detect._engine import Engine
+from pressmon._detect._fold import fold
+from pressmon._detect._sentences import split_sentences
+from pressmon._detect._topic import Topic, load_topic, topic_from_mapping
 from pressmon.exceptions import TopicError
 from pressmon.models import Article, Explanation, Flag
 
@@ -54,7 +52,7 @@ _FILES: dict[tuple[str, int, int], Topic] = {}
 
 @cache
 def _builtins() -> dict[str, Topic]:
-    folder = resources.files("pressmon.detect") / "topics"
+    folder = resources.files("pressmon._detect") / "topics"
     topics: dict[str, Topic] = {}
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".toml"):
@@ -188,26 +186,3 @@ def explain(article: Article, topic: TopicSpec) -> Explanation:
     (selected,) = resolve_topics([topic])
     (explanation,) = _engine_for([selected]).analyze(article)
     return explanation
-
-
-def __getattr__(name: str) -> Any:
-    if name == "BUILTIN_TOPICS":  # the first engine's name, kept for callers of it
-        return builtin_topics()
-    raise AttributeError(f"module 'pressmon.detect' has no attribute {name!r}")
-
-
-class _CallableModule(types.ModuleType):
-    """``pressmon.detect`` names both this package and its main function.
-
-    Which of the two ``pressmon.detect`` is depends on import order (importing
-    ``pressmon.detect.anything`` sets the package attribute to the module), so
-    the module is callable too: ``pressmon.detect(article)`` always detects.
-    """
-
-    def __call__(
-        self, article: Article, topics: Iterable[TopicSpec] | TopicSpec | None = None
-    ) -> list[Flag]:
-        return detect(article, topics)
-
-
-sys.modules[__name__].__class__ = _CallableModule
