@@ -71,6 +71,15 @@ def _normalized(text: str) -> str:
     return " ".join(text.split())
 
 
+def _untruncated(normalized: str) -> str:
+    """``normalized`` (single spaces, stripped) without a truncation mark at its end."""
+    # In such a text a match of _TRUNCATED is at most 14 characters long ("lire la
+    # suite" and one space) and ends at the end: searching the last 32 characters
+    # finds what re.sub over the whole text would, without trying every position.
+    match = _TRUNCATED.search(normalized, max(0, len(normalized) - 32))
+    return normalized if match is None else normalized[: match.start()]
+
+
 def reading_fields(article: Article) -> list[tuple[TextField, str]]:
     """The parts of an article detection reads, in reading order, without repeats.
 
@@ -81,7 +90,7 @@ def reading_fields(article: Article) -> list[tuple[TextField, str]]:
     title = _title_without_publisher(article.title) if article.title.strip() else ""
     summary, text = article.summary, article.text
     if summary.strip():
-        short = _TRUNCATED.sub("", _normalized(summary))
+        short = _untruncated(_normalized(summary))
         head = _normalized(title)
         if (
             (text.strip() and short in _normalized(text))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pressmon import Article, Topic, detect, explain
 from pressmon._detect import builtin_topics, resolve_topics
-from pressmon._detect._engine import reading_fields
+from pressmon._detect._engine import _TRUNCATED, _normalized, _untruncated, reading_fields
 
 TOPIC = "alpine-us-expansion"
 LEAD = "Alpine will enter the United States in 2027 with AutoNation dealers."
@@ -117,3 +120,19 @@ def test_no_topics_means_no_flags_and_none_means_every_builtin() -> None:
     assert detect(article, []) == []
     assert {flag.topic for flag in detect(article)} <= set(builtin_topics())
     assert resolve_topics(None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", " ", "…", "[", "]", ".", "(", ")", "read more", "Lire La SuiTe", "ſ", "\n", "é"]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_a_truncation_mark_is_found_at_the_end_only(text: str) -> None:
+    """Looking for a teaser's truncation mark in its last characters finds what a
+    substitution over the whole (normalized) summary removes."""
+    normalized = _normalized(text)
+    assert _untruncated(normalized) == _TRUNCATED.sub("", normalized)
