@@ -29,7 +29,8 @@ def _warning(source: str, message: str, stream: TextIO) -> None:
     print(f"pressmon: warning: {source}: {message}", file=stream)
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `pressmon` command (also used to generate docs/cli.md)."""
     parser = argparse.ArgumentParser(
         prog="pressmon",
         description=(
@@ -133,7 +134,7 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = _build_parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     out, err = sys.stdout, sys.stderr
     try:
