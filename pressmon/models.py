@@ -19,15 +19,19 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "Alert",
     "Article",
     "DatePrecision",
     "Evidence",
     "Extraction",
+    "FeedReport",
     "Flag",
     "ParsedFeed",
+    "RunReport",
     "ScanResult",
     "ScannedArticle",
     "Source",
+    "StoryCopy",
     "TermMatch",
     "make_article_id",
 ]
@@ -317,16 +321,16 @@ class StoryCopy(_Frozen):
     """Where the copy was published."""
     first_seen: AwareDatetime
     """When pressmon first saw the copy (UTC)."""
-    match: Literal["url", "guid", "text"]
+    match: Literal["url", "guid", "text"] | None = None
     """Why it is the same story: the same canonical URL, the same guid, or near-identical text
-    (SimHash; see ``docs/monitor.md``)."""
+    (SimHash; see ``docs/monitor.md``); None when the state does not say."""
 
 
 class Alert(_Frozen):
     """A new story flagged for a monitored topic, as the monitor delivers it to every sink.
 
     A story gets one alert, however many outlets carried it: ``article`` is the first copy
-    pressmon saw and ``copies`` lists the others known when the alert was made. ``id`` is
+    that was flagged and ``copies`` lists the others known when the alert was made. ``id`` is
     derived from the story, so a rerun that delivers the alert again gives it the same id
     (sinks use it to never show an alert twice).
     """
@@ -338,7 +342,7 @@ class Alert(_Frozen):
     created: AwareDatetime
     """When the monitor made the alert (UTC)."""
     article: Article
-    """The story's first article, in full."""
+    """The story's first flagged article, in full (the evidence offsets refer to it)."""
     flags: tuple[Flag, ...]
     """The topics it was flagged for, with evidence (offsets into ``article``)."""
     copies: tuple[StoryCopy, ...] = ()

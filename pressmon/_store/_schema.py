@@ -80,13 +80,15 @@ def _v1(connection: sqlite3.Connection) -> None:
 
 
 def _v2(connection: sqlite3.Connection) -> None:
-    """Remember a feed's permanent move, its disappearance (410) and its title; index the
-    articles by first sight (the near-duplicate window)."""
+    """Remember a feed's permanent move, its disappearance (410) and its title; why an article
+    joined its story (``url``, ``guid``, ``text``; unknown for older rows); index the articles
+    by first sight (the near-duplicate window)."""
     connection.executescript(
         """
         ALTER TABLE feeds ADD COLUMN moved_to TEXT;
         ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE feeds ADD COLUMN title TEXT;
+        ALTER TABLE articles ADD COLUMN match TEXT;
         CREATE INDEX articles_first_seen ON articles (first_seen);
         """
     )

@@ -58,10 +58,11 @@ def _stored(row: sqlite3.Row) -> StoredArticle:
         guid=row["guid"],
         fingerprint=None if fingerprint is None else to_unsigned(fingerprint),
         first_seen=datetime.fromisoformat(row["first_seen"]),
+        match=row["match"],
     )
 
 
-_ARTICLE_COLUMNS = "id, story_id, feed_url, url, guid, fingerprint, first_seen"
+_ARTICLE_COLUMNS = "id, story_id, feed_url, url, guid, fingerprint, first_seen, match"
 
 
 class SQLiteStore:
@@ -314,12 +315,13 @@ class SQLiteStore:
         fingerprint: int | None,
         flags: Sequence[Flag],
         seen: datetime,
+        match: str | None = None,
     ) -> None:
         """Store a new article (an article id already stored is left as it is)."""
         self._write(
             "INSERT OR IGNORE INTO articles (id, story_id, feed_url, guid, url, fingerprint,"
-            " first_seen, last_seen, article, flags)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " first_seen, last_seen, article, flags, match)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id,
                 story_id,
@@ -331,6 +333,7 @@ class SQLiteStore:
                 _iso(seen),
                 article.model_dump_json(),
                 json.dumps([flag.model_dump(mode="json") for flag in flags], ensure_ascii=False),
+                match,
             ),
         )
 

@@ -41,6 +41,7 @@ class StoredArticle:
     guid: str | None
     fingerprint: int | None
     first_seen: datetime
+    match: str | None = None
 
 
 class Store(Protocol):
@@ -95,8 +96,9 @@ class Store(Protocol):
         fingerprint: int | None,
         flags: Sequence[Flag],
         seen: datetime,
+        match: str | None = None,
     ) -> None:
-        """Store a new article."""
+        """Store a new article (``match``: why it joined an existing story)."""
         ...
 
     def touch_articles(self, article_ids: Iterable[str], seen: datetime) -> None:

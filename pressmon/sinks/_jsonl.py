@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Sequence
 
+from pressmon._crash import crash_point
 from pressmon.config import JsonlSinkConfig
 from pressmon.models import Alert
 from pressmon.sinks import DeliveryContext
@@ -85,6 +86,10 @@ class JsonlSink:
         if not lines:
             return
         with open(self.path, "a", encoding="utf-8") as handle:
-            handle.writelines(lines)
+            for index, line in enumerate(lines):
+                handle.write(line)
+                if index == 0 and len(lines) > 1:
+                    handle.flush()
+                    crash_point("during_delivery")
             handle.flush()
             os.fsync(handle.fileno())
