@@ -362,6 +362,7 @@ class _Run:
         )
         self.store.save_feed_state(state)
         if result.not_modified:
+            self.store.touch_feed([url for url in (feed.url, moved) if url], self.now)
             return FeedReport(
                 url=feed.url,
                 name=feed.name,

@@ -30,9 +30,16 @@ def to_unsigned(value: int) -> int:
     return value + (1 << 64) if value < 0 else value
 
 
+def _script(connection: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one (``executescript`` would commit the migration's transaction)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            connection.execute(statement)
+
+
 def _v1(connection: sqlite3.Connection) -> None:
     """The first layout: feeds, articles (with a 64-bit text fingerprint), the outbox."""
-    connection.executescript(
+    _script(connection, 
         """
         CREATE TABLE feeds (
             url TEXT PRIMARY KEY,
@@ -83,7 +90,7 @@ def _v2(connection: sqlite3.Connection) -> None:
     """Remember a feed's permanent move, its disappearance (410) and its title; why an article
     joined its story (``url``, ``guid``, ``text``; unknown for older rows); index the articles
     by first sight (the near-duplicate window)."""
-    connection.executescript(
+    _script(connection, 
         """
         ALTER TABLE feeds ADD COLUMN moved_to TEXT;
         ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;

@@ -347,6 +347,14 @@ class SQLiteStore:
                     f"UPDATE articles SET last_seen = ? WHERE id IN ({marks})", (_iso(seen), *chunk)
                 )
 
+    def touch_feed(self, feed_urls: Sequence[str], seen: datetime) -> None:
+        """Record that a feed is unchanged (HTTP 304): its articles are all still in it."""
+        marks = ",".join("?" * len(feed_urls))
+        self._write(
+            f"UPDATE articles SET last_seen = ? WHERE feed_url IN ({marks})",
+            (_iso(seen), *feed_urls),
+        )
+
     def story_articles(self, story_id: str) -> list[StoredArticle]:
         """Every stored copy of a story, first seen first."""
         rows = self._all(

@@ -105,6 +105,10 @@ class Store(Protocol):
         """Record that these articles are still in their feeds (retention counts from there)."""
         ...
 
+    def touch_feed(self, feed_urls: Sequence[str], seen: datetime) -> None:
+        """Record that a feed is unchanged (HTTP 304): its articles are all still in it."""
+        ...
+
     def story_articles(self, story_id: str) -> list[StoredArticle]:
         """Every stored copy of a story, first seen first."""
         ...

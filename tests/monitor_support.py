@@ -1,0 +1,192 @@
+"""Feeds, configurations and a loopback fetch function for the monitor tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+AGENCY_BODY = (
+    "Alpine, the sports car brand of the Renault group, will enter the United States market "
+    "in 2027 with an electric SUV, its chief executive said on Tuesday. The cars will be sold "
+    "through a network of AutoNation dealers in about a dozen large cities, starting on the "
+    "East Coast and in California. The brand left the American market decades ago and has "
+    "since focused on Europe, where it sells the A110 coupe. Analysts expect tariffs and the "
+    "cost of building a dealer network to weigh on the plan, which the group will detail at "
+    "its capital markets day in the spring."
+)
+OTHER_BODY = (
+    "The French brand Alpine confirmed that its launch in the United States is postponed to "
+    "the end of the decade. Its managing director told reporters that import tariffs and the "
+    "price of a new distribution network in North America made the earlier date impossible, "
+    "and that the electric sports car range would first grow in Europe and Japan. Dealers of "
+    "the AutoNation group had been preparing showrooms for the arrival of the brand, and will "
+    "now wait for a new calendar to be announced next year."
+)
+F1_BODY = (
+    "Pierre Gasly finished seventh at the Miami Grand Prix on Sunday and scored points for the "
+    "Alpine Formula One team, which had struggled since the start of the season. The team "
+    "principal praised the strategy and the pit stops, and said the upgrades brought to Florida "
+    "worked as expected on the long straights of the circuit. The next race is in Imola in two "
+    "weeks, where the team hopes to confirm its progress in qualifying."
+)
+
+
+@dataclass
+class Item:
+    """One feed item."""
+
+    guid: str
+    title: str
+    body: str
+    link: str
+    published: datetime = datetime(2025, 6, 2, 8, 0, tzinfo=timezone.utc)
+
+
+def rss(title: str, items: Sequence[Item], link: str = "https://news.example/") -> bytes:
+    """An RSS 2.0 feed."""
+    entries = "".join(
+        f"<item><title>{escape(item.title)}</title><link>{escape(item.link)}</link>"
+        f'<guid isPermaLink="false">{escape(item.guid)}</guid>'
+        f"<pubDate>{format_datetime(item.published)}</pubDate>"
+        f"<description>{escape(item.body)}</description></item>"
+        for item in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title><link>{escape(link)}</link>"
+        f"<description>test feed</description>{entries}</channel></rss>"
+    ).encode()
+
+
+def wire_items() -> list[Item]:
+    """A wire feed: one relevant story, one look-alike (F1)."""
+    return [
+        Item("wire-1", "Alpine to enter the US with AutoNation in 2027", AGENCY_BODY,
+             "https://wire.example/alpine-us?utm_source=rss"),
+        Item("wire-2", "Gasly scores at Miami", F1_BODY, "https://wire.example/f1-miami"),
+    ]
+
+
+def daily_items() -> list[Item]:
+    """A daily paper carrying the agency story (another title, a dateline) and its own story."""
+    return [
+        Item("daily-7", "Renault's Alpine heads for America",
+             "PARIS (AFP) - " + AGENCY_BODY + " (With Reuters)",
+             "https://daily.example/2025/alpine-america"),
+        Item("daily-8", "Alpine postpones its US launch", OTHER_BODY,
+             "https://daily.example/2025/alpine-postponed"),
+    ]
+
+
+def write_config(
+    directory: Path,
+    feeds: Sequence[str],
+    *,
+    extra: str = "",
+    sinks: str = '[[sinks]]\ntype = "jsonl"\npath = "alerts.jsonl"\n',
+) -> Path:
+    """A monitor configuration in ``directory`` (state and sinks beside it)."""
+    lines = ['state = "state.db"', 'topics = ["alpine-us-expansion"]', "lock_timeout = 30", extra]
+    for url in feeds:
+        lines.append(f'[[feeds]]\nurl = "{url}"\n')
+    lines.append(sinks)
+    path = directory / "monitor.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def jsonl_ids(path: Path) -> list[str]:
+    """The alert ids in a JSONL sink file, in order, duplicates kept."""
+    import json
+
+    if not path.exists():
+        return []
+    return [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# ------------------------------------------------------------ a loopback fetch function
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Result:
+    url: str
+    status: int | None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_redirect: str | None = None
+    gone: bool = False
+    retry_after: float | None = None
+    max_age: float | None = None
+    feed: Any = None
+    articles: tuple[Any, ...] = ()
+    error: Failure | None = None
+    final_url: str = ""
+    alternates: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+async def loopback_fetch(requests: Sequence[Any], config: Any, progress: Any) -> list[Result]:
+    """A small conditional-GET fetcher over httpx for the monitor's unit tests."""
+    import httpx
+
+    import pressmon
+
+    results = []
+    async with httpx.AsyncClient(timeout=config.timeout) as client:
+        for request in requests:
+            headers = {}
+            if request.etag:
+                headers["If-None-Match"] = request.etag
+            if request.last_modified:
+                headers["If-Modified-Since"] = request.last_modified
+            try:
+                response = await client.get(request.url, headers=headers)
+            except httpx.HTTPError as error:
+                results.append(Result(request.url, None, error=Failure("connection", str(error))))
+                continue
+            retry_after = response.headers.get("retry-after")
+            common: dict[str, Any] = {
+                "etag": response.headers.get("etag"),
+                "last_modified": response.headers.get("last-modified"),
+                "retry_after": float(retry_after) if retry_after else None,
+            }
+            if response.status_code == 304:
+                results.append(Result(request.url, 304, not_modified=True, **common))
+            elif response.status_code == 410:
+                results.append(Result(request.url, 410, gone=True))
+            elif response.status_code != 200:
+                results.append(
+                    Result(request.url, response.status_code,
+                           error=Failure("http_status", f"HTTP {response.status_code}"), **common)
+                )
+            else:
+                cache = response.headers.get("cache-control", "")
+                max_age = None
+                if "max-age=" in cache:
+                    max_age = float(cache.split("max-age=")[1].split(",")[0])
+                feed = pressmon.parse_feed(response.content, url=request.url)
+                results.append(
+                    Result(request.url, 200, feed=feed, articles=feed.articles,
+                           max_age=max_age, **common)
+                )
+            if progress is not None:
+                progress(results[-1])
+    return results
+
+
+FetchFunction = Callable[..., Any]
