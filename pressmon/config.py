@@ -324,7 +324,7 @@ SINK_TYPES = ("console", "jsonl", "markdown", "html", "webhook", "github")
 class MonitorConfig(_Config):
     """The whole configuration of ``pressmon run``."""
 
-    state: Path = DEFAULT_STATE
+    state: Path = Field(default=DEFAULT_STATE, validate_default=True)
     """The SQLite state file."""
     topics: tuple[str, ...] | None = None
     """Built-in topic names or topic file paths (default: every built-in topic)."""
