@@ -36,35 +36,45 @@ from pressmon.exceptions import (
 
 if TYPE_CHECKING:
     from pressmon._extract import extract_article
+    from pressmon._monitor import run_monitor
     from pressmon._parse import parse_feed
     from pressmon._scan import scan
     from pressmon._sources import read_path
     from pressmon._urls import canonicalize_url
+    from pressmon.config import MonitorConfig, load_config
     from pressmon.detect import detect
     from pressmon.models import (
+        Alert,
         Article,
         Evidence,
         Extraction,
+        FeedReport,
         Flag,
         ParsedFeed,
+        RunReport,
         ScannedArticle,
         ScanResult,
         Source,
+        StoryCopy,
         TermMatch,
     )
 
 __all__ = [
+    "Alert",
     "Article",
     "ConfigError",
     "Evidence",
     "Extraction",
     "ExtractionError",
+    "FeedReport",
     "FetchError",
     "Flag",
+    "MonitorConfig",
     "NotAFeedError",
     "ParseError",
     "ParsedFeed",
     "PressmonError",
+    "RunReport",
     "ScanResult",
     "ScannedArticle",
     "Source",
@@ -73,33 +83,43 @@ __all__ = [
     "StateLockedError",
     "StateVersionError",
     "StoreError",
+    "StoryCopy",
     "TermMatch",
     "TopicError",
     "__version__",
     "canonicalize_url",
     "detect",
     "extract_article",
+    "load_config",
     "parse_feed",
     "read_path",
+    "run_monitor",
     "scan",
 ]
 
 # name -> the module that defines it; imported on first access.
 _LAZY: dict[str, str] = {
+    "Alert": "pressmon.models",
     "Article": "pressmon.models",
     "Evidence": "pressmon.models",
     "Extraction": "pressmon.models",
+    "FeedReport": "pressmon.models",
     "Flag": "pressmon.models",
+    "MonitorConfig": "pressmon.config",
     "ParsedFeed": "pressmon.models",
+    "RunReport": "pressmon.models",
     "ScanResult": "pressmon.models",
     "ScannedArticle": "pressmon.models",
     "Source": "pressmon.models",
+    "StoryCopy": "pressmon.models",
     "TermMatch": "pressmon.models",
     "canonicalize_url": "pressmon._urls",
     "detect": "pressmon.detect",
     "extract_article": "pressmon._extract",
+    "load_config": "pressmon.config",
     "parse_feed": "pressmon._parse",
     "read_path": "pressmon._sources",
+    "run_monitor": "pressmon._monitor",
     "scan": "pressmon._scan",
 }
 

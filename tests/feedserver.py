@@ -85,8 +85,8 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_GET = _answer  # noqa: N815 - the name http.server dispatches to
-            do_POST = _answer  # noqa: N815 - the name http.server dispatches to
+            do_GET = _answer
+            do_POST = _answer
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

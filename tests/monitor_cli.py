@@ -11,14 +11,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pressmon  # noqa: E402 - after the path setup above
-import pressmon._monitor  # noqa: E402
+import pressmon
+import pressmon._monitor
 
 if not hasattr(pressmon, "Fetcher"):
     from monitor_support import loopback_fetch
 
     pressmon._monitor.default_fetch = loopback_fetch  # type: ignore[assignment]
 
-from pressmon.cli import main  # noqa: E402
+from pressmon.cli import main
 
 sys.exit(main(sys.argv[1:]))

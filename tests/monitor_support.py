@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -66,8 +66,12 @@ def rss(title: str, items: Sequence[Item], link: str = "https://news.example/") 
 def wire_items() -> list[Item]:
     """A wire feed: one relevant story, one look-alike (F1)."""
     return [
-        Item("wire-1", "Alpine to enter the US with AutoNation in 2027", AGENCY_BODY,
-             "https://wire.example/alpine-us?utm_source=rss"),
+        Item(
+            "wire-1",
+            "Alpine to enter the US with AutoNation in 2027",
+            AGENCY_BODY,
+            "https://wire.example/alpine-us?utm_source=rss",
+        ),
         Item("wire-2", "Gasly scores at Miami", F1_BODY, "https://wire.example/f1-miami"),
     ]
 
@@ -75,11 +79,18 @@ def wire_items() -> list[Item]:
 def daily_items() -> list[Item]:
     """A daily paper carrying the agency story (another title, a dateline) and its own story."""
     return [
-        Item("daily-7", "Renault's Alpine heads for America",
-             "PARIS (AFP) - " + AGENCY_BODY + " (With Reuters)",
-             "https://daily.example/2025/alpine-america"),
-        Item("daily-8", "Alpine postpones its US launch", OTHER_BODY,
-             "https://daily.example/2025/alpine-postponed"),
+        Item(
+            "daily-7",
+            "Renault's Alpine heads for America",
+            "PARIS (AFP) - " + AGENCY_BODY + " (With Reuters)",
+            "https://daily.example/2025/alpine-america",
+        ),
+        Item(
+            "daily-8",
+            "Alpine postpones its US launch",
+            OTHER_BODY,
+            "https://daily.example/2025/alpine-postponed",
+        ),
     ]
 
 
@@ -92,8 +103,7 @@ def write_config(
 ) -> Path:
     """A monitor configuration in ``directory`` (state and sinks beside it)."""
     lines = ['state = "state.db"', 'topics = ["alpine-us-expansion"]', "lock_timeout = 30", extra]
-    for url in feeds:
-        lines.append(f'[[feeds]]\nurl = "{url}"\n')
+    lines.extend(f'[[feeds]]\nurl = "{url}"\n' for url in feeds)
     lines.append(sinks)
     path = directory / "monitor.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -171,8 +181,12 @@ async def loopback_fetch(requests: Sequence[Any], config: Any, progress: Any) ->
                 results.append(Result(request.url, 410, gone=True))
             elif response.status_code != 200:
                 results.append(
-                    Result(request.url, response.status_code,
-                           error=Failure("http_status", f"HTTP {response.status_code}"), **common)
+                    Result(
+                        request.url,
+                        response.status_code,
+                        error=Failure("http_status", f"HTTP {response.status_code}"),
+                        **common,
+                    )
                 )
             else:
                 cache = response.headers.get("cache-control", "")
@@ -181,8 +195,14 @@ async def loopback_fetch(requests: Sequence[Any], config: Any, progress: Any) ->
                     max_age = float(cache.split("max-age=")[1].split(",")[0])
                 feed = pressmon.parse_feed(response.content, url=request.url)
                 results.append(
-                    Result(request.url, 200, feed=feed, articles=feed.articles,
-                           max_age=max_age, **common)
+                    Result(
+                        request.url,
+                        200,
+                        feed=feed,
+                        articles=feed.articles,
+                        max_age=max_age,
+                        **common,
+                    )
                 )
             if progress is not None:
                 progress(results[-1])

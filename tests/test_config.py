@@ -57,16 +57,27 @@ def test_defaults(tmp_path: Path) -> None:
     [
         ('[[feeds]]\nurl = "ftp://x"\n', "feeds.0.url", "not an http(s) URL"),
         ('[[feeds]]\nurl = "https://x.org/f"\nnmae = "x"\n', "feeds.0.nmae", "unknown key"),
-        ('[[feeds]]\nurl = "https://x.org/f"\n[[sinks]]\ntype = "pigeon"\n', "sinks.0",
-         "type must be one of"),
-        ('[[feeds]]\nurl = "https://x.org/f"\n[[sinks]]\ntype = "jsonl"\n', "sinks.0.path",
-         "required"),
-        ('topics = ["alpine-us-expansoin"]\n[[feeds]]\nurl = "https://x.org/f"\n', "topics.0",
-         "unknown topic"),
-        ('retention_days = 0\n[[feeds]]\nurl = "https://x.org/f"\n', "retention_days",
-         "greater than or equal to 1"),
-        ('[fetch]\ntimeot = 3\n[[feeds]]\nurl = "https://x.org/f"\n', "fetch.timeot",
-         "known keys"),
+        (
+            '[[feeds]]\nurl = "https://x.org/f"\n[[sinks]]\ntype = "pigeon"\n',
+            "sinks.0",
+            "type must be one of",
+        ),
+        (
+            '[[feeds]]\nurl = "https://x.org/f"\n[[sinks]]\ntype = "jsonl"\n',
+            "sinks.0.path",
+            "required",
+        ),
+        (
+            'topics = ["alpine-us-expansoin"]\n[[feeds]]\nurl = "https://x.org/f"\n',
+            "topics.0",
+            "unknown topic",
+        ),
+        (
+            'retention_days = 0\n[[feeds]]\nurl = "https://x.org/f"\n',
+            "retention_days",
+            "greater than or equal to 1",
+        ),
+        ('[fetch]\ntimeot = 3\n[[feeds]]\nurl = "https://x.org/f"\n', "fetch.timeot", "known keys"),
     ],
 )
 def test_errors_name_the_file_the_key_and_the_fix(
@@ -84,7 +95,7 @@ def test_no_feeds_and_bad_toml(tmp_path: Path) -> None:
     """An empty configuration says to add feeds; broken TOML says where."""
     with pytest.raises(ConfigError, match="no feeds"):
         load_config(write(tmp_path, 'state = "s.db"\n'))
-    with pytest.raises(ConfigError, match="not valid TOML.*line 1"):
+    with pytest.raises(ConfigError, match=r"not valid TOML.*line 1"):
         load_config(write(tmp_path, "state = \n"))
 
 
@@ -119,18 +130,22 @@ def test_feeds_file_with_urls_and_with_opml(tmp_path: Path) -> None:
     (tmp_path / "list.txt").write_text(
         "# my feeds\nhttps://a.example/rss  Site A\n\nhttps://b.example/atom\n"
     )
-    config = load_config(write(
-        tmp_path, 'feeds_file = "list.txt"\n[[feeds]]\nurl = "https://b.example/atom"\n'))
+    config = load_config(
+        write(tmp_path, 'feeds_file = "list.txt"\n[[feeds]]\nurl = "https://b.example/atom"\n')
+    )
     assert [(feed.url, feed.name) for feed in config.all_feeds()] == [
-        ("https://b.example/atom", None), ("https://a.example/rss", "Site A")]
+        ("https://b.example/atom", None),
+        ("https://a.example/rss", "Site A"),
+    ]
     (tmp_path / "feeds.opml").write_text(
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boom">]><opml version="2.0"><body>'
         '<outline text="Autos"><outline text="Wire &amp; Co" xmlUrl="https://w.example/f"/>'
-        '</outline></body></opml>'
+        "</outline></body></opml>"
     )
     feeds = read_feeds_file(tmp_path / "feeds.opml")
     assert [(feed.url, feed.name, feed.tags) for feed in feeds] == [
-        ("https://w.example/f", "Wire & Co", ("Autos",))]
+        ("https://w.example/f", "Wire & Co", ("Autos",))
+    ]
     again = tmp_path / "again.opml"
     again.write_text(export_opml(feeds))
     assert read_feeds_file(again)[0].url == "https://w.example/f"

@@ -12,8 +12,11 @@ def test_syndicated_copy_is_within_the_threshold() -> None:
     """A dateline, a credit and an edited word keep the agency text within 8 bits; other
     stories on the same subject are further than that."""
     original = simhash(normalize_words(AGENCY_BODY))
-    copy = simhash(normalize_words(
-        "PARIS (AFP) — " + AGENCY_BODY.replace("Tuesday", "Wednesday") + " (With Reuters)"))
+    copy = simhash(
+        normalize_words(
+            "PARIS (AFP) — " + AGENCY_BODY.replace("Tuesday", "Wednesday") + " (With Reuters)"
+        )
+    )
     assert hamming(original, copy) <= 8
     for other in (OTHER_BODY, F1_BODY):
         assert hamming(original, simhash(normalize_words(other))) > 8

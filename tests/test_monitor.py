@@ -40,8 +40,9 @@ def server() -> Iterator[FeedServer]:
 
 def run(config: Path, **options: Any) -> RunReport:
     progress = Progress(io.StringIO(), verbose=True)
-    return run_monitor(config, fetch=loopback_fetch, progress=progress, stdout=io.StringIO(),
-                       **options)
+    return run_monitor(
+        config, fetch=loopback_fetch, progress=progress, stdout=io.StringIO(), **options
+    )
 
 
 def test_first_run_alerts_each_story_once_listing_the_syndicated_copy(
@@ -54,7 +55,10 @@ def test_first_run_alerts_each_story_once_listing_the_syndicated_copy(
     assert [feed.status for feed in report.feeds] == ["ok", "ok"]
     assert report.new_articles == 4 and report.duplicates == 1
     titles = sorted(alert.article.title for alert in report.alerts)
-    assert titles == ["Alpine postpones its US launch", "Alpine to enter the US with AutoNation in 2027"]
+    assert titles == [
+        "Alpine postpones its US launch",
+        "Alpine to enter the US with AutoNation in 2027",
+    ]
     agency = next(alert for alert in report.alerts if "2027" in alert.article.title)
     assert [copy.url for copy in agency.copies] == ["https://daily.example/2025/alpine-america"]
     assert agency.copies[0].match == "text"
@@ -83,10 +87,13 @@ def test_one_new_item_gives_exactly_one_alert(server: FeedServer, tmp_path: Path
     config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")])
     run(config)
     body = AGENCY_BODY.replace("2027", "2028").replace("Tuesday", "Friday")
-    fresh = Item("wire-3", "Alpine names the head of its US operations",
-                 "Alpine appointed a former AutoNation executive to lead its United States "
-                 "launch, the brand said, as it prepares dealers for the American market. "
-                 + OTHER_TEXT, "https://wire.example/alpine-us-head")
+    fresh = Item(
+        "wire-3",
+        "Alpine names the head of its US operations",
+        "Alpine appointed a former AutoNation executive to lead its United States "
+        "launch, the brand said, as it prepares dealers for the American market. " + OTHER_TEXT,
+        "https://wire.example/alpine-us-head",
+    )
     server.routes["/wire.xml"] = Route(rss("Wire", [*wire_items(), fresh]))
     report = run(config)
     assert [alert.article.title for alert in report.alerts] == [fresh.title]
@@ -106,8 +113,12 @@ def test_same_url_with_tracking_parameters_is_the_same_article(
 ) -> None:
     """A second feed listing the wire's URL with other utm_ parameters is a copy (by URL)."""
     item = wire_items()[0]
-    repost = Item("other-1", "Alpine: the US plan", "Short teaser.",
-                  "https://wire.example/alpine-us?utm_medium=social&fbclid=x")
+    repost = Item(
+        "other-1",
+        "Alpine: the US plan",
+        "Short teaser.",
+        "https://wire.example/alpine-us?utm_medium=social&fbclid=x",
+    )
     server.routes["/repost.xml"] = Route(rss("Repost", [repost]))
     config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/repost.xml")])
     report = run(config)
@@ -118,8 +129,18 @@ def test_same_url_with_tracking_parameters_is_the_same_article(
 def test_short_texts_are_not_merged_by_content(server: FeedServer, tmp_path: Path) -> None:
     """Two one-line items that differ only by a year stay two stories (two alerts)."""
     items = [
-        Item("a", "Alpine to enter the US market with AutoNation dealers in 2027", "", "https://a.example/1"),
-        Item("b", "Alpine to enter the US market with AutoNation dealers in 2028", "", "https://b.example/2"),
+        Item(
+            "a",
+            "Alpine to enter the US market with AutoNation dealers in 2027",
+            "",
+            "https://a.example/1",
+        ),
+        Item(
+            "b",
+            "Alpine to enter the US market with AutoNation dealers in 2028",
+            "",
+            "https://b.example/2",
+        ),
     ]
     server.routes["/short.xml"] = Route(rss("Short", items))
     config = write_config(tmp_path, [server.url("/short.xml")])
@@ -179,12 +200,13 @@ def test_retention_prunes_articles_no_longer_in_the_feeds(
     server: FeedServer, tmp_path: Path
 ) -> None:
     """Articles not seen for retention_days are removed; those still in a feed are kept."""
-    config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")],
-                          extra="retention_days = 10")
+    config = write_config(
+        tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")], extra="retention_days = 10"
+    )
     now = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
     run(config, now=now)
     server.routes["/daily.xml"] = Route(rss("Daily", daily_items()[:1]))
-    server.routes["/wire.xml"] = Route(rss("Wire", wire_items()[:1] + [wire_items()[1]]))
+    server.routes["/wire.xml"] = Route(rss("Wire", wire_items()))
     report = run(config, now=now + timedelta(days=11))
     assert report.pruned == 1  # the daily's second story left its feed 11 days ago
     with SQLiteStore(tmp_path / "state.db") as store:
@@ -234,12 +256,21 @@ def test_secrets_never_reach_logs_digests_or_the_state(
     )
     config = write_config(tmp_path, [server.url("/wire.xml")], sinks=sinks)
     log = io.StringIO()
-    report = run_monitor(config, fetch=loopback_fetch, stdout=io.StringIO(),
-                         progress=Progress(log, verbose=True, secrets=()))
+    report = run_monitor(
+        config,
+        fetch=loopback_fetch,
+        stdout=io.StringIO(),
+        progress=Progress(log, verbose=True, secrets=()),
+    )
     assert report.sink_errors
     assert server.hits(secret_path)[0].headers["Authorization"] == f"Bearer {token}"
-    texts = [log.getvalue(), " ".join(report.sink_errors), repr(load_config(config)),
-             (tmp_path / "digest.md").read_text(), (tmp_path / "digest.html").read_text()]
+    texts = [
+        log.getvalue(),
+        " ".join(report.sink_errors),
+        repr(load_config(config)),
+        (tmp_path / "digest.md").read_text(),
+        (tmp_path / "digest.html").read_text(),
+    ]
     state = b"".join(path.read_bytes() for path in tmp_path.glob("state.db*"))
     for secret in ("s3cr3t", token):
         assert all(secret not in text for text in texts)

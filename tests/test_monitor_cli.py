@@ -39,11 +39,21 @@ def command(*args: str | Path) -> list[str]:
     return [sys.executable, str(DRIVER), *map(str, args)]
 
 
-def pressmon(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None,
-             ) -> subprocess.CompletedProcess[str]:
+def pressmon(
+    *args: str | Path,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(command(*args), capture_output=True, text=True, env=environment,
-                          cwd=cwd, timeout=60, check=False)
+    return subprocess.run(
+        command(*args),
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
 
 
 def feeds(server: FeedServer) -> list[str]:
@@ -66,8 +76,10 @@ def test_run_twice_exit_codes_and_fail_on_new(server: FeedServer, tmp_path: Path
 def test_config_error_exits_2_naming_file_key_and_fix(tmp_path: Path) -> None:
     """A misspelt key is one error line with the file, the key and what to do; no traceback."""
     config = tmp_path / "bad.toml"
-    config.write_text('[[feeds]]\nurl = "https://example.org/feed.xml"\n[[sinks]]\n'
-                      'type = "jsonl"\npaht = "alerts.jsonl"\n')
+    config.write_text(
+        '[[feeds]]\nurl = "https://example.org/feed.xml"\n[[sinks]]\n'
+        'type = "jsonl"\npaht = "alerts.jsonl"\n'
+    )
     result = pressmon("run", config)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -99,9 +111,7 @@ def test_corrupt_state_exits_4_then_rebuilds(server: FeedServer, tmp_path: Path)
     assert len(jsonl_ids(tmp_path / "alerts.jsonl")) == EXPECTED_ALERTS
 
 
-@pytest.mark.parametrize(
-    "point", ["after_store", "during_delivery", "after_delivery_before_mark"]
-)
+@pytest.mark.parametrize("point", ["after_store", "during_delivery", "after_delivery_before_mark"])
 def test_crash_at_each_point_then_rerun_delivers_each_alert_once(
     server: FeedServer, tmp_path: Path, point: str
 ) -> None:
@@ -128,8 +138,9 @@ def test_sigkill_at_a_random_moment_of_a_slow_run(server: FeedServer, tmp_path: 
     config = write_config(tmp_path, feeds(server))
     rng = random.Random(5)
     for _ in range(3):
-        process = subprocess.Popen(command("run", config), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command("run", config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(0.2, 1.2))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
@@ -146,8 +157,13 @@ def test_two_runs_started_together(server: FeedServer, tmp_path: Path) -> None:
         route.delay = 0.2
     config = write_config(tmp_path, feeds(server))
     processes = [
-        subprocess.Popen(command("run", config), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, env={**os.environ, "NO_COLOR": "1"})
+        subprocess.Popen(
+            command("run", config),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
         for _ in range(2)
     ]
     outputs = [process.communicate(timeout=60) for process in processes]
@@ -185,8 +201,9 @@ def test_newer_state_is_refused(server: FeedServer, tmp_path: Path) -> None:
 def test_opml_export_then_import(tmp_path: Path) -> None:
     """`pressmon opml export` writes the feeds as OPML; `opml import` turns it back into TOML."""
     config = tmp_path / "monitor.toml"
-    config.write_text('[[feeds]]\nurl = "https://a.example/feed.xml"\nname = "A & B"\n'
-                      'tags = ["autos"]\n')
+    config.write_text(
+        '[[feeds]]\nurl = "https://a.example/feed.xml"\nname = "A & B"\ntags = ["autos"]\n'
+    )
     exported = pressmon("opml", "export", config)
     assert exported.returncode == 0, exported.stderr
     opml = tmp_path / "feeds.opml"

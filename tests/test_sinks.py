@@ -36,20 +36,34 @@ NOW = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
 
 def make_alert(title: str = "Alpine <b>to enter</b> the US with AutoNation", n: int = 1) -> Alert:
     article = Article(
-        title=title, summary=AGENCY_BODY, url=f"https://wire.example/alpine-{n}",
+        title=title,
+        summary=AGENCY_BODY,
+        url=f"https://wire.example/alpine-{n}",
         source=Source(name="Wire & Co", feed_url="https://wire.example/feed"),
     )
     flags = tuple(detect(article, ["alpine-us-expansion"]))
     assert flags, "the sample must be flagged"
-    copy = StoryCopy(article_id="c1", url="https://daily.example/x", title="copy",
-                     source=Source(name="Daily"), first_seen=NOW, match="text")
-    return Alert(id=f"id{n}", story_id=f"s{n}", created=NOW, article=article, flags=flags,
-                 copies=(copy,))
+    copy = StoryCopy(
+        article_id="c1",
+        url="https://daily.example/x",
+        title="copy",
+        source=Source(name="Daily"),
+        first_seen=NOW,
+        match="text",
+    )
+    return Alert(
+        id=f"id{n}", story_id=f"s{n}", created=NOW, article=article, flags=flags, copies=(copy,)
+    )
 
 
-CONTEXT = DeliveryContext(started=NOW, daily_counts=[("2025-06-01", "Wire & Co", 2),
-                                                     ("2025-06-02", "Daily", 1),
-                                                     ("2025-06-02", "Wire & Co", 1)])
+CONTEXT = DeliveryContext(
+    started=NOW,
+    daily_counts=[
+        ("2025-06-01", "Wire & Co", 2),
+        ("2025-06-02", "Daily", 1),
+        ("2025-06-02", "Wire & Co", 1),
+    ],
+)
 
 
 def test_jsonl_never_writes_an_id_twice_and_repairs_a_cut_line(tmp_path: Path) -> None:
@@ -73,7 +87,9 @@ def test_markdown_digest_escapes_and_highlights(tmp_path: Path) -> None:
     path = tmp_path / "digest.md"
     build_sink(MarkdownSinkConfig(type="markdown", path=path)).deliver([make_alert()], CONTEXT)
     text = path.read_text()
-    assert "## [Alpine \\<b\\>to enter\\</b\\> the US with AutoNation](https://wire.example/" in text
+    assert (
+        "## [Alpine \\<b\\>to enter\\</b\\> the US with AutoNation](https://wire.example/" in text
+    )
     assert "**Alpine**" in text and "**AutoNation**" in text
     assert "Also in: [Daily](https://daily.example/x)" in text
     assert escape("a*b_[c](d)") == "a\\*b\\_\\[c\\]\\(d\\)"
@@ -86,7 +102,8 @@ def test_console_table(tmp_path: Path) -> None:
     the link and the evidence with marked terms."""
     out = io.StringIO()
     build_sink(ConsoleSinkConfig(type="console", color=False), stdout=out).deliver(
-        [make_alert()], CONTEXT)
+        [make_alert()], CONTEXT
+    )
     lines = out.getvalue().splitlines()
     assert lines[0].split() == ["date", "source", "topics", "title"]
     assert "Wire & Co +1" in lines[2] and "alpine-us-expansion" in lines[2]
@@ -132,8 +149,9 @@ def test_webhook_retries_then_reports_partial_delivery(hook: FeedServer) -> None
     """Each alert is POSTed with its id as Idempotency-Key; 503 then 200 is retried; a 400 is not
     retried, and the alerts delivered before it are reported as delivered."""
     hook.routes["/in"] = Route(b"", status=200, statuses=[503], validators=False)
-    sink = build_sink(WebhookSinkConfig(type="webhook", url=hook.url("/in"), backoff=0,
-                                        format="slack"))
+    sink = build_sink(
+        WebhookSinkConfig(type="webhook", url=hook.url("/in"), backoff=0, format="slack")
+    )
     sink.deliver([make_alert(n=1)], CONTEXT)
     assert [hit.status for hit in hook.hits("/in")] == [503, 200]
     assert {hit.headers["Idempotency-Key"] for hit in hook.hits("/in")} == {"id1"}
@@ -167,12 +185,27 @@ def test_html_digest_renders_in_headless_chromium_without_network(
     assert "<script" not in page and "<b>to enter</b>" not in page
     profile = tmp_path / "profile"
     result = subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-         f"--proxy-server={hook.base}", "--proxy-bypass-list=<-loopback>",
-         "--virtual-time-budget=2000", "--dump-dom", path.as_uri()],
-        capture_output=True, text=True, timeout=90, check=False,
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+            f"--user-data-dir={profile}",
+            f"--proxy-server={hook.base}",
+            "--proxy-bypass-list=<-loopback>",
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout

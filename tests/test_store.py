@@ -17,8 +17,11 @@ NOW = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
 
 
 def article(n: int) -> Article:
-    return Article(title=f"story {n}", url=f"https://news.example/{n}",
-                   source=Source(name="News", feed_url="https://news.example/feed"))
+    return Article(
+        title=f"story {n}",
+        url=f"https://news.example/{n}",
+        source=Source(name="News", feed_url="https://news.example/feed"),
+    )
 
 
 def alert_for(item: Article) -> Alert:
@@ -36,15 +39,26 @@ def test_migration_from_version_1_keeps_the_data(tmp_path: Path) -> None:
     item = article(1)
     connection.execute(
         "INSERT INTO feeds (url, etag, consecutive_errors) VALUES ('https://news.example/feed',"
-        " '\"v1\"', 2)")
+        " '\"v1\"', 2)"
+    )
     connection.execute(
         "INSERT INTO articles (id, story_id, feed_url, url, fingerprint, first_seen, last_seen,"
         " article) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (item.id, item.id, item.source.feed_url, item.url, -5, NOW.isoformat(), NOW.isoformat(),
-         item.model_dump_json()))
+        (
+            item.id,
+            item.id,
+            item.source.feed_url,
+            item.url,
+            -5,
+            NOW.isoformat(),
+            NOW.isoformat(),
+            item.model_dump_json(),
+        ),
+    )
     connection.execute(
         "INSERT INTO outbox (alert_id, story_id, created, alert) VALUES (?, ?, ?, ?)",
-        (f"alert-{item.id}", item.id, NOW.isoformat(), alert_for(item).model_dump_json()))
+        (f"alert-{item.id}", item.id, NOW.isoformat(), alert_for(item).model_dump_json()),
+    )
     connection.close()
     with SQLiteStore(path) as store:
         assert store.schema_version == SCHEMA_VERSION
@@ -130,17 +144,24 @@ def test_outbox_bookkeeping_per_sink(tmp_path: Path) -> None:
 def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     """An exception inside a transaction rolls back every write made in it."""
     with SQLiteStore(tmp_path / "state.db") as store:
-        with pytest.raises(RuntimeError), store.transaction():
-            store.add_article(article(1), story_id="s", fingerprint=None, flags=(), seen=NOW)
-            raise RuntimeError("boom")
+
+        def fail_midway() -> None:
+            with store.transaction():
+                store.add_article(article(1), story_id="s", fingerprint=None, flags=(), seen=NOW)
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            fail_midway()
         assert store.count_articles() == 0
 
 
 def test_run_lock_times_out_with_a_clear_error(tmp_path: Path) -> None:
     """A second lock on the same state waits, then raises StateLockedError; released, it works."""
     state = tmp_path / "state.db"
-    with RunLock(state, timeout=5):
-        with pytest.raises(StateLockedError, match="another pressmon run"):
-            RunLock(state, timeout=0.3, poll=0.05).acquire()
+    with (
+        RunLock(state, timeout=5),
+        pytest.raises(StateLockedError, match="another pressmon run"),
+    ):
+        RunLock(state, timeout=0.3, poll=0.05).acquire()
     with RunLock(state, timeout=0.3) as lock:
         assert lock.waited < 0.3

@@ -39,7 +39,8 @@ def _script(connection: sqlite3.Connection, script: str) -> None:
 
 def _v1(connection: sqlite3.Connection) -> None:
     """The first layout: feeds, articles (with a 64-bit text fingerprint), the outbox."""
-    _script(connection, 
+    _script(
+        connection,
         """
         CREATE TABLE feeds (
             url TEXT PRIMARY KEY,
@@ -82,7 +83,7 @@ def _v1(connection: sqlite3.Connection) -> None:
             delivered_at TEXT NOT NULL,
             PRIMARY KEY (alert_id, sink)
         );
-        """
+        """,
     )
 
 
@@ -90,14 +91,15 @@ def _v2(connection: sqlite3.Connection) -> None:
     """Remember a feed's permanent move, its disappearance (410) and its title; why an article
     joined its story (``url``, ``guid``, ``text``; unknown for older rows); index the articles
     by first sight (the near-duplicate window)."""
-    _script(connection, 
+    _script(
+        connection,
         """
         ALTER TABLE feeds ADD COLUMN moved_to TEXT;
         ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE feeds ADD COLUMN title TEXT;
         ALTER TABLE articles ADD COLUMN match TEXT;
         CREATE INDEX articles_first_seen ON articles (first_seen);
-        """
+        """,
     )
 
 

@@ -17,12 +17,13 @@ from pressmon.sinks._common import date_label, evidence_segments, source_label, 
 
 __all__ = ["MarkdownSink", "escape", "render_markdown"]
 
+_SPACES = re.compile(r"\s+")
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
 def escape(text: str) -> str:
     """Escape Markdown's special characters, so text from a feed is shown as it is."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _SPECIAL.sub(r"\\\1", _SPACES.sub(" ", text))
 
 
 def _url(url: str) -> str:
