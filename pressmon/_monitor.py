@@ -126,7 +126,7 @@ async def default_fetch(
         options["user_agent"] = config.user_agent
     feeds = [
         pressmon.FeedRequest(  # type: ignore[attr-defined,unused-ignore]
-            request.url,
+            url=request.url,
             etag=request.etag,
             last_modified=request.last_modified,
             name=request.name,
