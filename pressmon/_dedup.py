@@ -36,7 +36,15 @@ from typing import Literal
 from pressmon._store import Store, StoredArticle
 from pressmon.models import Article
 
-__all__ = ["SHINGLE", "StoryMatch", "fingerprint", "hamming", "is_global_guid", "match_story"]
+__all__ = [
+    "SHINGLE",
+    "SimilarityIndex",
+    "StoryMatch",
+    "fingerprint",
+    "hamming",
+    "is_global_guid",
+    "match_story",
+]
 
 SHINGLE = 2
 """Words per shingle."""
@@ -103,6 +111,36 @@ class StoryMatch:
     """The fingerprint distance, for a ``text`` match."""
 
 
+class SimilarityIndex:
+    """The fingerprints of the dedup window, read once per run and kept in memory.
+
+    A run compares every new article with the window; reading the window from the
+    state once (instead of once per article) keeps that to one XOR and one popcount
+    per stored fingerprint (see ``docs/performance.md``).
+    """
+
+    def __init__(self, store: Store, since: datetime) -> None:
+        self._store = store
+        self._since = since
+        self._items: list[tuple[str, int]] | None = None
+
+    def nearest(self, value: int, max_distance: int) -> tuple[str, int] | None:
+        """The closest (oldest on ties) article id within ``max_distance``, with the distance."""
+        if self._items is None:
+            self._items = self._store.fingerprints(self._since)
+        best: tuple[str, int] | None = None
+        for article_id, other in self._items:
+            distance = (value ^ other).bit_count()
+            if distance <= max_distance and (best is None or distance < best[1]):
+                best = (article_id, distance)
+        return best
+
+    def add(self, article_id: str, value: int) -> None:
+        """Include an article stored during this run."""
+        if self._items is not None:
+            self._items.append((article_id, value))
+
+
 def match_story(
     store: Store,
     article: Article,
@@ -111,8 +149,11 @@ def match_story(
     now: datetime,
     max_distance: int = 8,
     window_days: int = 30,
+    index: SimilarityIndex | None = None,
 ) -> StoryMatch:
-    """Find the story an article belongs to, by the rules in this module's docstring."""
+    """Find the story an article belongs to, by the rules in this module's docstring.
+
+    ``index`` (one per run) makes the near-duplicate lookup read the state once."""
     same = store.find_article(article.id)
     if same is not None:
         return StoryMatch("seen", same.story_id, same)
@@ -125,7 +166,13 @@ def match_story(
         by_guid = store.find_by_guid(article.guid)
         if by_guid is not None:
             return StoryMatch("guid", by_guid.story_id, by_guid)
-    if fingerprint_ is not None:
+    if fingerprint_ is not None and index is not None:
+        found = index.nearest(fingerprint_, max_distance)
+        if found is not None:
+            closest = store.find_article(found[0])
+            if closest is not None:
+                return StoryMatch("text", closest.story_id, closest, found[1])
+    elif fingerprint_ is not None:
         similar = store.find_similar(
             fingerprint_, since=now - timedelta(days=window_days), max_distance=max_distance
         )

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from pressmon._crash import crash_point
-from pressmon._dedup import fingerprint, match_story
+from pressmon._dedup import SimilarityIndex, fingerprint, match_story
 from pressmon._store import FeedState, RunLock, SQLiteStore
 from pressmon.config import FeedConfig, FetchConfig, GithubSinkConfig, MonitorConfig, load_config
 from pressmon.exceptions import StateCorruptError
@@ -307,6 +307,7 @@ class _Run:
         self.detect = detect
         self.now = now
         self.tally = _Tally()
+        self.index = SimilarityIndex(store, now - timedelta(days=config.dedup.window_days))
 
     # ------------------------------------------------------------ feeds
 
@@ -396,6 +397,7 @@ class _Run:
                 now=self.now,
                 max_distance=dedup.max_distance,
                 window_days=dedup.window_days,
+                index=self.index,
             )
             if match.kind == "seen":
                 seen.append(article.id)
@@ -420,6 +422,8 @@ class _Run:
                 seen=self.now,
                 match=None if match.kind == "new" else match.kind,
             )
+            if print_ is not None:
+                self.index.add(article.id, print_)
             if flags:
                 self.tally.candidates[match.story_id] = _Candidate(match.story_id, article, flags)
         if seen:

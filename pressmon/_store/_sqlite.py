@@ -307,6 +307,15 @@ class SQLiteStore:
         found.sort(key=lambda item: (item[1], item[0].first_seen))
         return found
 
+    def fingerprints(self, since: datetime) -> list[tuple[str, int]]:
+        """(article id, fingerprint) of the articles first seen since a time."""
+        rows = self._all(
+            "SELECT id, fingerprint FROM articles WHERE first_seen >= ? "
+            "AND fingerprint IS NOT NULL ORDER BY first_seen, rowid",
+            (_iso(since),),
+        )
+        return [(row["id"], to_unsigned(row["fingerprint"])) for row in rows]
+
     def add_article(
         self,
         article: Article,

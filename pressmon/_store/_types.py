@@ -88,6 +88,10 @@ class Store(Protocol):
         closest first, with the distance."""
         ...
 
+    def fingerprints(self, since: datetime) -> list[tuple[str, int]]:
+        """(article id, fingerprint) of the articles first seen since a time, oldest first."""
+        ...
+
     def add_article(
         self,
         article: Article,
