@@ -275,3 +275,57 @@ def test_secrets_never_reach_logs_digests_or_the_state(
     for secret in ("s3cr3t", token):
         assert all(secret not in text for text in texts)
         assert secret.encode() not in state
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_plain_lines_otherwise(
+    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal the fetch shows a progress bar that is erased afterwards; elsewhere only
+    plain `pressmon:` lines; --quiet keeps only warnings."""
+    monkeypatch.delenv("TERM", raising=False)
+    config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")])
+    terminal = _Terminal()
+    run_monitor(config, fetch=loopback_fetch, progress=Progress(terminal), stdout=io.StringIO())
+    assert "\rpressmon: fetching [" in terminal.getvalue() and "2/2 feeds" in terminal.getvalue()
+    plain = io.StringIO()
+    run_monitor(
+        config, fetch=loopback_fetch, progress=Progress(plain), stdout=io.StringIO(), force=True
+    )
+    assert "\r" not in plain.getvalue()
+    assert all(line.startswith("pressmon: ") for line in plain.getvalue().splitlines())
+    quiet = io.StringIO()
+    server.routes["/daily.xml"] = Route(b"", status=500)
+    run_monitor(
+        config,
+        fetch=loopback_fetch,
+        progress=Progress(quiet, quiet=True),
+        stdout=io.StringIO(),
+        force=True,
+    )
+    assert quiet.getvalue().splitlines() == [
+        f"pressmon: warning: {server.url('/daily.xml')}: http_status: HTTP 500"
+    ]
+
+
+def test_console_sink_honours_no_color(
+    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console table is colored on a terminal, and not when NO_COLOR is set."""
+    config = write_config(
+        tmp_path, [server.url("/wire.xml")], sinks='[[sinks]]\ntype = "console"\n'
+    )
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    colored = _Terminal()
+    run_monitor(config, fetch=loopback_fetch, progress=Progress(io.StringIO()), stdout=colored)
+    assert "\x1b[" in colored.getvalue()
+    (tmp_path / "state.db").unlink()
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = _Terminal()
+    run_monitor(config, fetch=loopback_fetch, progress=Progress(io.StringIO()), stdout=plain)
+    assert "\x1b[" not in plain.getvalue() and "[Alpine]" in plain.getvalue()
