@@ -56,6 +56,7 @@ _LINE = "\x01"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe]")
 _SPACES = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\r\n?|\n")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"<(?:[a-zA-Z][\w:.-]*|/[a-zA-Z][\w:.-]*|!--)(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
@@ -109,6 +110,13 @@ def tree_to_text(root: HtmlElement) -> str:
         if tag == "br":
             out.append(_LINE)
             continue
+        if tag == "pre":
+            # Preformatted text keeps its line breaks; everywhere else a
+            # newline in the source is only a space.
+            out.append(_PARAGRAPH)
+            out.append(_NEWLINES.sub(_LINE, element.text_content()))
+            stack.append(_PARAGRAPH)
+            continue
         if tag in _BLOCKS:
             stack.append(_PARAGRAPH)
             stack.extend(reversed(element))
@@ -120,7 +128,7 @@ def tree_to_text(root: HtmlElement) -> str:
         if element.text:
             out.append(element.text)
     paragraphs = []
-    for block in "".join(out).split(_PARAGRAPH):
+    for block in _NEWLINES.sub(" ", "".join(out)).split(_PARAGRAPH):
         lines = [_SPACES.sub(" ", line).strip() for line in block.split(_LINE)]
         paragraph = "\n".join(line for line in lines if line)
         if paragraph:
