@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pressmon._extract import extract_article
     from pressmon._monitor import run_monitor
     from pressmon._parse import parse_feed
+    from pressmon._parse._pool import parse_feeds
     from pressmon._scan import scan
     from pressmon._sources import read_path
     from pressmon._urls import canonicalize_url
@@ -92,6 +93,7 @@ __all__ = [
     "extract_article",
     "load_config",
     "parse_feed",
+    "parse_feeds",
     "read_path",
     "run_monitor",
     "scan",
@@ -118,6 +120,7 @@ _LAZY: dict[str, str] = {
     "extract_article": "pressmon._extract",
     "load_config": "pressmon.config",
     "parse_feed": "pressmon._parse",
+    "parse_feeds": "pressmon._parse._pool",
     "read_path": "pressmon._sources",
     "run_monitor": "pressmon._monitor",
     "scan": "pressmon._scan",

@@ -19,7 +19,14 @@ from email.utils import parsedate_to_datetime
 
 from pressmon.models import DatePrecision
 
-__all__ = ["ParsedDate", "date_from_url", "find_text_date", "from_struct_time", "parse_date"]
+__all__ = [
+    "ParsedDate",
+    "date_from_url",
+    "find_text_date",
+    "from_struct_time",
+    "is_decided_here",
+    "parse_date",
+]
 
 ParsedDate = tuple[datetime, DatePrecision]
 
@@ -121,6 +128,17 @@ def _parse_with_feedparser(text: str) -> ParsedDate | None:
         return None
     result = from_struct_time(parsed)
     return (result, "second") if result is not None else None
+
+
+def is_decided_here(text: str) -> bool:
+    """True for ISO-shaped or numbers-only dates: :func:`parse_date`'s answer is final.
+
+    For those, another parser's reading (feedparser rolls ``2023-02-30`` over
+    to March 2 and guesses the order of ``03/04/2023``) must never replace a
+    None from :func:`parse_date`.
+    """
+    text = text.strip()
+    return bool(_ISO_PARTIAL.match(text) or _COMPACT_DATE.match(text) or _NUMERIC_ONLY.match(text))
 
 
 def parse_date(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from pressmon._dates import parse_date
+from pressmon._dates import is_decided_here, parse_date
 from pressmon._lang import detect_language, normalize_language
 from pressmon._parse._raw import RawDate, RawEntry, RawFeed, RawText
 from pressmon._text import plain_text
@@ -40,13 +40,25 @@ def read_date(raw: RawDate | None) -> tuple[datetime | None, DatePrecision | Non
         parsed = parse_date(raw.text, other_formats=raw.parsed is None)
         if parsed is not None:
             return parsed
+        if is_decided_here(raw.text):
+            return None, None  # an impossible ISO date is dropped, not rolled over
     if raw.parsed is not None:
         return raw.parsed.astimezone(timezone.utc), "second"
     return None, None
 
 
-def _plain(raw: RawText | None) -> str:
-    return plain_text(raw.value, is_html=raw.is_html) if raw is not None else ""
+def _plain(raw: RawText | None, seen: dict[tuple[str, bool], str] | None = None) -> str:
+    if raw is None:
+        return ""
+    if seen is None:
+        return plain_text(raw.value, is_html=raw.is_html)
+    # Feeds often repeat one fragment (the summary is the content, or content
+    # comes twice): reduce each distinct fragment to text once per entry.
+    key = (raw.value, raw.is_html)
+    text = seen.get(key)
+    if text is None:
+        text = seen[key] = plain_text(raw.value, is_html=raw.is_html)
+    return text
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -62,11 +74,12 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
 def normalize_entry(entry: RawEntry, context: FeedContext, *, fetched_at: datetime) -> Article:
     """Turn one parsed entry into an article."""
     base = context.feed_url or context.site_url
+    seen: dict[tuple[str, bool], str] = {}
     title = _plain(entry.title)
-    summary = _plain(entry.summary)
+    summary = _plain(entry.summary, seen)
     # Feeds may carry several content versions (HTML and plain text): the
     # longest plain text is the most complete one.
-    text = max((_plain(content) for content in entry.content), key=len, default="")
+    text = max((_plain(content, seen) for content in entry.content), key=len, default="")
     url = canonicalize_url(entry.link, base)
     if url is None and entry.guid and is_http_url(entry.guid):
         url = canonicalize_url(entry.guid)

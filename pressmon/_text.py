@@ -19,6 +19,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from lxml import etree
     from lxml.html import HtmlElement, HTMLParser
 
 __all__ = [
@@ -57,6 +58,10 @@ _LINE = "\x01"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\ufffe]")
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\r\n?|\n")
+# In HTML a line break in the source is only a space: collapse every run of
+# whitespace, newlines included, matching only what changes (a run, or one
+# space that is not " "): most text is single spaces, left untouched.
+_WHITESPACE_RUNS = re.compile(r"\s{2,}|[^\S ]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _MARKUP = re.compile(r"<(?:[a-zA-Z][\w:.-]*|/[a-zA-Z][\w:.-]*|!--)(?:\s[^<>]*)?/?>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
@@ -88,7 +93,7 @@ def clean_text(value: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def tree_to_text(root: HtmlElement) -> str:
+def tree_to_text(root: etree._Element) -> str:
     """Return the visible text of a parsed HTML element, paragraphs kept."""
     out: list[str] = []
     stack: list[object] = [root]
@@ -97,7 +102,7 @@ def tree_to_text(root: HtmlElement) -> str:
         if isinstance(node, str):
             out.append(node)
             continue
-        element: HtmlElement = node  # type: ignore[assignment]
+        element: etree._Element = node  # type: ignore[assignment]
         tail = element.tail
         if tail and element is not root:
             stack.append(tail)
@@ -114,7 +119,7 @@ def tree_to_text(root: HtmlElement) -> str:
             # Preformatted text keeps its line breaks; everywhere else a
             # newline in the source is only a space.
             out.append(_PARAGRAPH)
-            out.append(_NEWLINES.sub(_LINE, element.text_content()))
+            out.append(_NEWLINES.sub(_LINE, "".join(element.itertext())))
             stack.append(_PARAGRAPH)
             continue
         if tag in _BLOCKS:
@@ -127,9 +132,11 @@ def tree_to_text(root: HtmlElement) -> str:
             stack.extend(reversed(element))
         if element.text:
             out.append(element.text)
+    # One substitution over the whole text: the sentinels are not whitespace, so
+    # no run of spaces crosses a line or paragraph boundary.
     paragraphs = []
-    for block in _NEWLINES.sub(" ", "".join(out)).split(_PARAGRAPH):
-        lines = [_SPACES.sub(" ", line).strip() for line in block.split(_LINE)]
+    for block in _WHITESPACE_RUNS.sub(" ", "".join(out)).split(_PARAGRAPH):
+        lines = [line.strip() for line in block.split(_LINE)]
         paragraph = "\n".join(line for line in lines if line)
         if paragraph:
             paragraphs.append(paragraph)
@@ -154,6 +161,37 @@ def _html_parser() -> HTMLParser:
         )
         _local.parser = parser
     return parser
+
+
+def _text_parser() -> etree.HTMLParser:
+    # Plain lxml elements, without lxml.html's per-element Python class lookup:
+    # html_to_text only reads tags, text and tails.
+    parser: etree.HTMLParser | None = getattr(_local, "text_parser", None)
+    if parser is None:
+        from lxml import etree
+
+        parser = etree.HTMLParser(
+            remove_comments=True,
+            remove_pis=True,
+            no_network=True,
+            default_doctype=False,
+            collect_ids=False,
+        )
+        _local.text_parser = parser
+    return parser
+
+
+def _parse_for_text(markup: str) -> etree._Element | None:
+    from lxml import etree
+
+    markup = _CONTROL.sub("", markup)
+    if not markup.strip():
+        return None
+    try:
+        root = etree.fromstring(markup, parser=_text_parser())
+    except (etree.ParserError, ValueError):
+        return None
+    return root
 
 
 def parse_html(markup: str | bytes) -> HtmlElement | None:
@@ -184,7 +222,7 @@ def html_to_text(markup: str) -> str:
         return ""
     if "<" not in markup and "&" not in markup:
         return clean_text(markup)
-    root = parse_html(markup)
+    root = _parse_for_text(markup)
     if root is None:
         return ""
     return unicodedata.normalize("NFC", tree_to_text(root))

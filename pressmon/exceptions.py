@@ -25,6 +25,7 @@ raise for one bad input: they report it in their result and go on.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
     "ConfigError",
@@ -44,6 +45,19 @@ __all__ = [
 
 class PressmonError(Exception):
     """The root of every exception pressmon raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take their context (source, url, key, ...) as arguments that
+        # Exception's default pickling, cls(*self.args), would lose. Rebuild from
+        # the instance's state instead, so errors cross process pools intact.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[PressmonError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class SourceError(PressmonError):

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from pressmon import NotAFeedError, ParseError, parse_feed
+from pressmon._parse import use_parser
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 CASES = sorted(path for path in FEEDS.glob("*.expected.json"))
@@ -176,3 +177,16 @@ def test_relative_links_without_feed_url_stay_unresolved_not_invented() -> None:
         b"<item><title>x</title><link>/relative</link></item></channel></rss>"
     )
     assert feed.articles[0].url is None
+
+
+def test_impossible_iso_dates_are_dropped_on_every_path() -> None:
+    """An impossible ISO date in a feed is left empty, never rolled over to another day."""
+    data = (
+        b"<rss version='2.0'><channel><title>t</title><item><title>x</title>"
+        b"<pubDate>2023-02-30T10:00:00Z</pubDate></item></channel></rss>"
+    )
+    for path in ("fast", "feedparser"):
+        with use_parser(path):
+            article = parse_feed(data).articles[0]
+        assert article.published is None, path
+        assert article.published_precision is None, path

@@ -9,9 +9,12 @@ document without DOCTYPE (:mod:`._xmlsafety`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from datetime import datetime
+from typing import Literal
 
 from pressmon._normalize import normalize_feed
 from pressmon._parse._alternates import advertised_feeds
@@ -23,7 +26,25 @@ from pressmon._parse._xmlsafety import make_xml_safe
 from pressmon.exceptions import NotAFeedError, ParseError
 from pressmon.models import ParsedFeed
 
-__all__ = ["parse_feed", "parse_raw"]
+__all__ = ["ParserChoice", "parse_feed", "parse_raw", "use_parser"]
+
+ParserChoice = Literal["auto", "feedparser", "fast"]
+_PARSER: ContextVar[ParserChoice] = ContextVar("pressmon_parser", default="auto")
+
+
+@contextlib.contextmanager
+def use_parser(choice: ParserChoice) -> Iterator[None]:
+    """Choose the XML parse path inside a ``with`` block (tests and benchmarks).
+
+    ``auto`` (the default) tries the fast lxml path and falls back to
+    feedparser when it is unsure; ``feedparser`` always uses feedparser;
+    ``fast`` uses only the fast path and lets its ``Unsure`` escape.
+    """
+    token = _PARSER.set(choice)
+    try:
+        yield
+    finally:
+        _PARSER.reset(token)
 
 
 def _lower_keys(headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -52,8 +73,21 @@ def parse_raw(
         hint = f"; it advertises {len(feeds)} feed(s): {', '.join(feeds)}" if feeds else ""
         raise NotAFeedError(source, f"an HTML page, not a feed{hint}", url=url, feeds=feeds)
     safe = make_xml_safe(data)
+    headers = _lower_keys(headers)
+    if _PARSER.get() != "feedparser":
+        from pressmon._parse._fast import Unsure, parse_fast
+
+        try:
+            raw = parse_fast(safe, url=url, headers=headers)
+        except Unsure:
+            if _PARSER.get() == "fast":
+                raise
+        else:
+            if safe.warnings:
+                raw = dataclasses.replace(raw, warnings=safe.warnings + raw.warnings)
+            return raw
     try:
-        raw, recognized = parse_with_feedparser(safe, url=url, headers=_lower_keys(headers))
+        raw, recognized = parse_with_feedparser(safe, url=url, headers=headers)
     except RecursionError:
         raise ParseError(source, "document nested too deeply", url=url) from None
     except Exception as error:  # feedparser's loose parser can fail on anything hostile

@@ -10,13 +10,13 @@ to plain text by :mod:`pressmon._text`, which drops scripts and styles.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pressmon._dates import from_struct_time
 from pressmon._parse._raw import RawDate, RawEntry, RawFeed, RawText
 
-__all__ = ["parse_with_feedparser"]
+__all__ = ["build_raw_feed", "parse_with_feedparser"]
 
 
 def _text(detail: Any, fallback: Any = None) -> RawText | None:
@@ -180,7 +180,25 @@ def parse_with_feedparser(
     feed = result.get("feed") or {}
     version = str(result.get("version") or "")
     recognized = bool(version) or bool(result.get("entries"))
-    raw = RawFeed(
+    raw = build_raw_feed(feed, result.get("entries") or (), version, tuple(warnings))
+    return raw, recognized
+
+
+def build_raw_feed(
+    feed: Mapping[str, Any],
+    entries: Iterable[Mapping[str, Any]],
+    version: str,
+    warnings: tuple[str, ...],
+    *,
+    parser: str = "feedparser",
+) -> RawFeed:
+    """Turn feedparser-shaped dictionaries (feed, entries) into a :class:`RawFeed`.
+
+    The fast path (:mod:`._fast`) builds the same dictionaries and goes through
+    here too, so both paths map feedparser's keys to raw records one way.
+    """
+    is_rss = version.startswith("rss")
+    return RawFeed(
         version=version,
         title=_text(feed.get("title_detail"), feed.get("title")),
         link=_site_link(feed),
@@ -188,9 +206,7 @@ def parse_with_feedparser(
         subtitle=_text(feed.get("subtitle_detail"), feed.get("subtitle")),
         language=feed.get("language") or None,
         updated=_date(feed, "updated"),
-        entries=tuple(
-            _entry(entry, is_rss=version.startswith("rss")) for entry in result.get("entries") or ()
-        ),
-        warnings=tuple(warnings),
+        entries=tuple(_entry(entry, is_rss=is_rss) for entry in entries),
+        warnings=warnings,
+        parser=parser,
     )
-    return raw, recognized

@@ -65,3 +65,5 @@ class RawFeed:
     updated: RawDate | None = None
     entries: tuple[RawEntry, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    # Which parser produced it: "feedparser" (the reference) or "lxml" (the fast path).
+    parser: str = "feedparser"
