@@ -112,7 +112,8 @@ async def default_fetch(
     requests: Sequence[FeedRequestLike], config: FetchConfig, progress: ProgressCallback | None
 ) -> Sequence[FetchResultLike]:
     """Fetch with pressmon's :class:`~pressmon.Fetcher` (conditional requests, bounded)."""
-    import pressmon
+    from pressmon._fetch import Fetcher
+    from pressmon.models import FeedRequest
 
     options: dict[str, Any] = {
         "timeout": config.timeout,
@@ -125,7 +126,7 @@ async def default_fetch(
     if config.user_agent:
         options["user_agent"] = config.user_agent
     feeds = [
-        pressmon.FeedRequest(  # type: ignore[attr-defined,unused-ignore]
+        FeedRequest(
             url=request.url,
             etag=request.etag,
             last_modified=request.last_modified,
@@ -133,7 +134,7 @@ async def default_fetch(
         )
         for request in requests
     ]
-    async with pressmon.Fetcher(**options) as fetcher:  # type: ignore[attr-defined,unused-ignore]
+    async with Fetcher(**options) as fetcher:
         results: Sequence[FetchResultLike] = await fetcher.fetch(feeds, progress=progress)
     return results
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pressmon._sources import LoadedSource, iter_path, read_bytes
 from pressmon._urls import is_http_url
@@ -18,20 +18,46 @@ from pressmon.detect import detect
 from pressmon.exceptions import SourceError
 from pressmon.models import ScannedArticle, ScanResult
 
+if TYPE_CHECKING:
+    from pressmon._fetch._fetcher import Progress
+    from pressmon.models import FetchResult
+
 __all__ = ["scan"]
 
 STDIN = "-"
 
 
-def _load(source: str, stdin: BinaryIO | None) -> Iterator[LoadedSource]:
+def _from_fetch(source: str, result: FetchResult) -> LoadedSource:
+    loaded = LoadedSource(name=source, warnings=list(result.warnings))
+    if result.error is not None:
+        reason = result.error.message
+        if result.retry_after is not None:
+            reason += f" (the server asks to wait {result.retry_after:.0f} s before retrying)"
+        loaded.error = SourceError(source, reason)
+    else:
+        loaded.articles.extend(result.articles)
+    return loaded
+
+
+def _fetch_all(
+    names: list[str], options: Mapping[str, Any] | None, progress: Progress | None
+) -> dict[str, FetchResult]:
+    urls = list(dict.fromkeys(name for name in names if is_http_url(name)))
+    if not urls:
+        return {}
+    from pressmon._fetch import fetch
+
+    return dict(zip(urls, fetch(urls, progress=progress, **(options or {})), strict=True))
+
+
+def _load(
+    source: str, stdin: BinaryIO | None, fetched: Mapping[str, FetchResult]
+) -> Iterator[LoadedSource]:
     if source == STDIN:
         stream = stdin if stdin is not None else sys.stdin.buffer
         yield read_bytes(stream.read(), name=STDIN)
-    elif is_http_url(source):
-        yield LoadedSource(
-            name=source,
-            error=SourceError(source, "http(s) sources need the fetcher, which this version lacks"),
-        )
+    elif source in fetched:
+        yield _from_fetch(source, fetched[source])
     else:
         yield from iter_path(source)
 
@@ -41,14 +67,20 @@ def scan(
     *,
     topics: Iterable[str] | None = None,
     stdin: BinaryIO | None = None,
+    fetch_options: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> list[ScanResult]:
     """Read every source and flag its articles.
 
     Args:
         sources: files, directories (one result per file inside), ``-`` for
-            standard input.
+            standard input, http(s) feed URLs (fetched all at once, see
+            :func:`pressmon.fetch`).
         topics: the topic names to detect; all built-in topics when None.
         stdin: the stream ``-`` reads (default: the process's standard input).
+        fetch_options: :class:`~pressmon.Fetcher` options for the URLs
+            (``timeout``, ``deadline``, ``concurrency``, ...).
+        progress: called as ``progress(done, total, result)`` as each URL is fetched.
 
     Returns:
         One result per file read, in the order given; a failed source has
@@ -60,9 +92,11 @@ def scan(
         ['alpine-us-expansion']
     """
     topic_names = list(topics) if topics is not None else None
+    names = [os.fspath(source) for source in sources]
+    fetched = _fetch_all(names, fetch_options, progress)
     results = []
-    for source in sources:
-        for loaded in _load(os.fspath(source), stdin):
+    for name in names:
+        for loaded in _load(name, stdin, fetched):
             if loaded.error is not None:
                 results.append(
                     ScanResult(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from pressmon._version import __version__
 
@@ -30,6 +30,69 @@ def _warning(source: str, message: str, stream: TextIO) -> None:
     print(f"pressmon: warning: {source}: {message}", file=stream)
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    return value
+
+
+def _fetch_options(args: argparse.Namespace) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        from pressmon._fetch._fetcher import DEFAULT_TIMEOUT
+
+        options["deadline"] = timeout
+        options["timeout"] = min(timeout, DEFAULT_TIMEOUT)
+    concurrency = getattr(args, "concurrency", None)
+    if concurrency is not None:
+        options["concurrency"] = concurrency
+    parse_workers = getattr(args, "parse_workers", None)
+    if parse_workers is not None:
+        options["parse_workers"] = parse_workers
+    return options
+
+
+def _read_sources_file(parser: argparse.ArgumentParser, path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            lines = handle.read().splitlines()
+    except OSError as error:
+        parser.error(f"cannot read --sources {path}: {error.strerror or error}")
+    except UnicodeDecodeError:
+        parser.error(f"cannot read --sources {path}: not UTF-8 text")
+    sources = []
+    for line in lines:
+        line = line.strip()
+        if line and not line.startswith("#"):
+            sources.append(line)
+    return sources
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `pressmon` command (also used to generate docs/cli.md)."""
     parser = argparse.ArgumentParser(
@@ -45,13 +108,44 @@ def build_parser() -> argparse.ArgumentParser:
         "scan",
         help="read sources and flag the articles that mention a topic",
         description=(
-            "Read each SOURCE (a file, a directory, or - for standard input), "
+            "Read each SOURCE (a file, a directory, - for standard input, or an "
+            "http(s) feed URL: URLs are fetched rently), "
             "normalize its articles and flag those that mention a topic. "
             "Sources that cannot be read are reported on standard error; "
             "the others are still processed."
         ),
     )
-    scan.add_argument("sources", nargs="+", metavar="SOURCE", help="file, directory or - (stdin)")
+    scan.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="file, directory, - (stdin), or http(s) feed URL",
+    )
+    scan.add_argument(
+        "--sources",
+        dest="sources_file",
+        metavar="FILE",
+        help="read more sources from FILE, one per line (blank lines and # comments ignored)",
+    )
+    scan.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="give up on a feed request after SECONDS (default: 30; retries may add more)",
+    )
+    scan.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        metavar="N",
+        help="feeds fetched at once (default: 64, and never more than 2 per host)",
+    )
+    scan.add_argument(
+        "--parse-workers",
+        type=_non_negative_int,
+        metavar="N",
+        help="parse fetched feeds in N worker processes (default: 0, in this process); "
+        "faster for hundreds of feeds on a machine with several cores",
+    )
     scan.add_argument(
         "--topic",
         action="append",
@@ -67,6 +161,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument(
         "--only-flagged", action="store_true", help="print only the articles flagged for a topic"
+    )
+
+    discover = commands.add_parser(
+        "discover",
+        help="find the feeds of a web site",
+        description=(
+            "Find the feeds of the site at URL: the feeds its page advertises "
+            "(<link rel=alternate>), else the usual paths (/feed, /rss, /rss.xml, "
+            "/atom.xml, /feed.xml, /index.xml). Each one is fetched to check it is a feed. "
+            "Prints one feed URL per line."
+        ),
+    )
+    discover.add_argument("url", metavar="URL", help="a page of the site (http or https)")
+    discover.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="give up on a request after SECONDS (default: 30)",
     )
 
     commands.add_parser(
@@ -95,10 +207,20 @@ def _check_topics(parser: argparse.ArgumentParser, topics: Sequence[str] | None)
 
 
 def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pressmon._progress import MIN_FEEDS, ProgressBar
     from pressmon._render import Style, article_record, dumps, format_article
     from pressmon._scan import scan
+    from pressmon._urls import is_http_url
 
-    results = scan(args.sources, topics=args.topics)
+    urls = {source for source in args.sources if is_http_url(source)}
+    bar = ProgressBar(err) if len(urls) >= MIN_FEEDS and err.isatty() else None
+    try:
+        results = scan(
+            args.sources, topics=args.topics, fetch_options=_fetch_options(args), progress=bar
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     style = Style.for_stream(out)
     records = []
     shown = flagged = failed = 0
@@ -137,6 +259,28 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
+def _run_discover(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> int:
+    from pressmon._fetch import discover_feeds
+    from pressmon._urls import is_http_url
+    from pressmon.exceptions import FetchError
+
+    if not is_http_url(args.url):
+        parser.error(f"discover: {args.url!r} is not an http(s) URL")
+    try:
+        feeds = discover_feeds(args.url, **_fetch_options(args))
+    except FetchError as error:
+        _error(args.url, error.message, err)
+        return EXIT_SOME_FAILED
+    if not feeds:
+        _error(args.url, "no feed found (no advertised feed, none at the usual paths)", err)
+        return EXIT_SOME_FAILED
+    for feed in feeds:
+        out.write(feed + "\n")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
@@ -145,7 +289,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "scan":
             _check_topics(parser, args.topics)
+            if args.sources_file is not None:
+                args.sources = [*args.sources, *_read_sources_file(parser, args.sources_file)]
+            if not args.sources:
+                parser.error("scan: give at least one SOURCE, or --sources FILE")
             return _run_scan(args, out, err)
+        if args.command == "discover":
+            return _run_discover(parser, args, out, err)
         if args.command == "demo":
             from pressmon._demo import run_demo
 

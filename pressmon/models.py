@@ -25,7 +25,12 @@ __all__ = [
     "Evidence",
     "Extraction",
     "FeedReport",
+    "FeedRequest",
+    "FetchFailure",
+    "FetchFailureKind",
+    "FetchResult",
     "Flag",
+    "PageResponse",
     "ParsedFeed",
     "RunReport",
     "ScanResult",
@@ -305,6 +310,162 @@ class ScanResult(_Frozen):
     @property
     def ok(self) -> bool:
         """True when the source was read."""
+        return self.error is None
+
+
+# ---------------------------------------------------------------- fetching
+
+FetchFailureKind = Literal[
+    "timeout",
+    "too_large",
+    "http_status",
+    "redirect_loop",
+    "too_many_redirects",
+    "connection",
+    "tls",
+    "not_a_feed",
+    "parse",
+    "blocked",
+    "gone",
+]
+"""Why a fetch failed; see :class:`FetchFailure`."""
+
+
+class FeedRequest(_Frozen):
+    """A feed to fetch, with the validators its previous fetch returned.
+
+    Give the ``etag`` and ``last_modified`` of the last :class:`FetchResult` and
+    the server can answer ``304 Not Modified`` instead of sending the feed again.
+    """
+
+    url: str
+    """The feed URL (http or https)."""
+    etag: str | None = None
+    """The ``ETag`` of the previous response, sent back as ``If-None-Match``."""
+    last_modified: str | None = None
+    """The ``Last-Modified`` of the previous response, sent back as ``If-Modified-Since``."""
+    name: str | None = None
+    """A name for the feed in reports (optional)."""
+
+
+class FetchFailure(_Frozen):
+    """Why a fetch failed: a machine-readable kind and a human message.
+
+    Kinds: ``timeout`` (no answer, or no complete answer within the deadline),
+    ``too_large`` (the body, decompressed, exceeds the size limit),
+    ``http_status`` (an error status such as 404 or 500, after retries),
+    ``redirect_loop``, ``too_many_redirects``, ``connection`` (refused, reset,
+    DNS failure, unsupported URL), ``tls`` (certificate or handshake failure),
+    ``not_a_feed`` (an HTML page or another document), ``parse`` (feed bytes
+    that cannot be read), ``blocked`` (refused by policy, for example a private
+    address) and ``gone`` (HTTP 410: the feed was removed for good).
+    """
+
+    kind: FetchFailureKind
+    """What kind of failure it is."""
+    message: str
+    """What went wrong, in words a user can act on."""
+
+
+class PageResponse(_Frozen):
+    """What a bounded GET (:meth:`pressmon.Fetcher.get`) gave: a body and its headers, or why not.
+
+    The body is never parsed; ``content`` holds the decompressed bytes (at most
+    the fetcher's ``max_bytes``).
+    """
+
+    url: str
+    """The URL that was requested."""
+    final_url: str
+    """The URL that answered, after redirects."""
+    status: int | None = None
+    """The final HTTP status, or None when no response came."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    """The final response's headers, names lower-cased (repeated headers joined by ``, ``)."""
+    content: bytes = b""
+    """The decompressed body (empty on failure, on 304 and on redirects)."""
+    not_modified: bool = False
+    """True when the server answered 304 Not Modified to the validators sent."""
+    etag: str | None = None
+    """The response's ``ETag``; give it back next time (on 304, the one sent)."""
+    last_modified: str | None = None
+    """The response's ``Last-Modified``; give it back next time (on 304, the one sent)."""
+    permanent_redirect: str | None = None
+    """Where a chain of permanent redirects (301/308) from ``url`` ended: the URL to store."""
+    redirects: tuple[str, ...] = ()
+    """Every URL redirected to, in order."""
+    gone: bool = False
+    """True when the server answered 410 Gone."""
+    retry_after: float | None = None
+    """Seconds the server asked to wait (``Retry-After`` on 429/503), if it did."""
+    max_age: float | None = None
+    """Seconds the response may be cached (``Cache-Control: max-age``), if given."""
+    bytes_received: int = 0
+    """Body bytes received over the wire (before decompression) for the final response."""
+    elapsed: float = 0.0
+    """Seconds from the first request to the end of the body, retries and waits included."""
+    attempts: int = 0
+    """Requests sent to the final URL (more than 1 when retried)."""
+    error: FetchFailure | None = None
+    """Why the fetch failed, or None when a body (or a 304) came back."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the fetch succeeded (a 2xx body or a 304)."""
+        return self.error is None
+
+    @property
+    def content_type(self) -> str | None:
+        """The media type of the body, lower-cased, without parameters (``text/html``)."""
+        media_type = self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return media_type or None
+
+
+class FetchResult(_Frozen):
+    """What fetching one feed gave: its articles and validators, or why it failed."""
+
+    url: str
+    """The feed URL as requested."""
+    final_url: str | None = None
+    """The URL that answered, after redirects."""
+    name: str | None = None
+    """The feed's name, from the :class:`FeedRequest`."""
+    status: int | None = None
+    """The final HTTP status, or None when no response came."""
+    not_modified: bool = False
+    """True on 304 Not Modified: nothing changed since the validators given; no parse."""
+    etag: str | None = None
+    """The validator to give back next time (``FeedRequest.etag``)."""
+    last_modified: str | None = None
+    """The validator to give back next time (``FeedRequest.last_modified``)."""
+    permanent_redirect: str | None = None
+    """The feed moved for good (301/308): the URL to store instead of ``url``."""
+    gone: bool = False
+    """True when the server answered 410 Gone: stop fetching this feed."""
+    retry_after: float | None = None
+    """Seconds the server asked to wait before the next request (429/503), if it did."""
+    max_age: float | None = None
+    """Seconds the feed may be cached (``Cache-Control: max-age``), if given."""
+    bytes_received: int = 0
+    """Body bytes received over the wire (before decompression)."""
+    elapsed: float = 0.0
+    """Seconds spent on this feed: requests, retries, waits and parsing."""
+    attempts: int = 0
+    """Requests sent to the final URL (more than 1 when retried)."""
+    feed: ParsedFeed | None = None
+    """The parsed feed (metadata and articles); None on failure or 304."""
+    articles: tuple[Article, ...] = ()
+    """The feed's articles (the same as ``feed.articles``); empty on failure or 304."""
+    error: FetchFailure | None = None
+    """Why the feed could not be fetched or read, or None."""
+    alternates: tuple[str, ...] = ()
+    """When the URL gave an HTML page: the feeds that page advertises."""
+    warnings: tuple[str, ...] = ()
+    """Problems that did not stop the reading (a permanent redirect, a feed not well-formed)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the feed was fetched (and parsed, unless it was not modified)."""
         return self.error is None
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from httpserver import TestServer
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -59,3 +60,10 @@ def run_pressmon(tmp_path: Path) -> RunPressmon:
         )
 
     return run
+
+
+@pytest.fixture
+def http_server() -> Iterator[TestServer]:
+    """A real HTTP/1.1 server on 127.0.0.1 with no routes yet (see ``tests/httpserver.py``)."""
+    with TestServer() as server:
+        yield server

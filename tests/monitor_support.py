@@ -1,13 +1,12 @@
-"""Feeds, configurations and a loopback fetch function for the monitor tests."""
+"""Feeds and configurations for the monitor tests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
 AGENCY_BODY = (
@@ -102,7 +101,13 @@ def write_config(
     sinks: str = '[[sinks]]\ntype = "jsonl"\npath = "alerts.jsonl"\n',
 ) -> Path:
     """A monitor configuration in ``directory`` (state and sinks beside it)."""
-    lines = ['state = "state.db"', 'topics = ["alpine-us-expansion"]', "lock_timeout = 30", extra]
+    lines = [
+        'state = "state.db"',
+        'topics = ["alpine-us-expansion"]',
+        "lock_timeout = 30",
+        extra,
+        "[fetch]\nretries = 0\ntimeout = 10\n",
+    ]
     lines.extend(f'[[feeds]]\nurl = "{url}"\n' for url in feeds)
     lines.append(sinks)
     path = directory / "monitor.toml"
@@ -117,96 +122,3 @@ def jsonl_ids(path: Path) -> list[str]:
     if not path.exists():
         return []
     return [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-# ------------------------------------------------------------ a loopback fetch function
-
-
-@dataclass(frozen=True)
-class Failure:
-    kind: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Result:
-    url: str
-    status: int | None
-    not_modified: bool = False
-    etag: str | None = None
-    last_modified: str | None = None
-    permanent_redirect: str | None = None
-    gone: bool = False
-    retry_after: float | None = None
-    max_age: float | None = None
-    feed: Any = None
-    articles: tuple[Any, ...] = ()
-    error: Failure | None = None
-    final_url: str = ""
-    alternates: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-async def loopback_fetch(requests: Sequence[Any], config: Any, progress: Any) -> list[Result]:
-    """A small conditional-GET fetcher over httpx for the monitor's unit tests."""
-    import httpx
-
-    import pressmon
-
-    results = []
-    async with httpx.AsyncClient(timeout=config.timeout) as client:
-        for request in requests:
-            headers = {}
-            if request.etag:
-                headers["If-None-Match"] = request.etag
-            if request.last_modified:
-                headers["If-Modified-Since"] = request.last_modified
-            try:
-                response = await client.get(request.url, headers=headers)
-            except httpx.HTTPError as error:
-                results.append(Result(request.url, None, error=Failure("connection", str(error))))
-                continue
-            retry_after = response.headers.get("retry-after")
-            common: dict[str, Any] = {
-                "etag": response.headers.get("etag"),
-                "last_modified": response.headers.get("last-modified"),
-                "retry_after": float(retry_after) if retry_after else None,
-            }
-            if response.status_code == 304:
-                results.append(Result(request.url, 304, not_modified=True, **common))
-            elif response.status_code == 410:
-                results.append(Result(request.url, 410, gone=True))
-            elif response.status_code != 200:
-                results.append(
-                    Result(
-                        request.url,
-                        response.status_code,
-                        error=Failure("http_status", f"HTTP {response.status_code}"),
-                        **common,
-                    )
-                )
-            else:
-                cache = response.headers.get("cache-control", "")
-                max_age = None
-                if "max-age=" in cache:
-                    max_age = float(cache.split("max-age=")[1].split(",")[0])
-                feed = pressmon.parse_feed(response.content, url=request.url)
-                results.append(
-                    Result(
-                        request.url,
-                        200,
-                        feed=feed,
-                        articles=feed.articles,
-                        max_age=max_age,
-                        **common,
-                    )
-                )
-            if progress is not None:
-                progress(results[-1])
-    return results
-
-
-FetchFunction = Callable[..., Any]

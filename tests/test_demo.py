@@ -11,8 +11,6 @@ from conftest import SEED
 
 from pressmon._demo import SEED_NAME, demo_sources, seed_feed, seed_path
 
-DRIVER = Path(__file__).resolve().parent / "monitor_cli.py"
-
 
 def test_bundled_seed_is_the_repository_seed() -> None:
     """The demo reads the seed committed in seeds/, byte for byte."""
@@ -34,7 +32,7 @@ def test_demo_alerts_once_then_nothing(tmp_path: Path) -> None:
     """The demo runs offline from any directory, exits 0, prints the digest with the seed and
     the relevant samples flagged with evidence, and a second run that alerts nothing."""
     result = subprocess.run(
-        [sys.executable, str(DRIVER), "demo"],
+        [sys.executable, "-m", "pressmon", "demo"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

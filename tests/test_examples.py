@@ -18,7 +18,6 @@ from pressmon.config import HtmlSinkConfig, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-DRIVER = Path(__file__).resolve().parent / "monitor_cli.py"
 
 
 @pytest.fixture
@@ -59,7 +58,7 @@ def test_alpine_us_config_is_valid_and_runs_on_loopback(server: FeedServer, tmp_
     text = re.sub(r'url = "https://[^"]+"', lambda match: f'url = "{local[next(count) % 2]}"', text)
     copy = tmp_path / "alpine_us.toml"
     copy.write_text(text, encoding="utf-8")
-    result = python(DRIVER, "run", copy, cwd=tmp_path)
+    result = python("-m", "pressmon", "run", copy, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "new alert" in result.stdout  # the console sink's table
     assert len(jsonl_ids(tmp_path / ".pressmon" / "alerts.jsonl")) == 2

@@ -16,7 +16,6 @@ from monitor_support import (
     Item,
     daily_items,
     jsonl_ids,
-    loopback_fetch,
     rss,
     wire_items,
     write_config,
@@ -40,9 +39,7 @@ def server() -> Iterator[FeedServer]:
 
 def run(config: Path, **options: Any) -> RunReport:
     progress = Progress(io.StringIO(), verbose=True)
-    return run_monitor(
-        config, fetch=loopback_fetch, progress=progress, stdout=io.StringIO(), **options
-    )
+    return run_monitor(config, progress=progress, stdout=io.StringIO(), **options)
 
 
 def test_first_run_alerts_each_story_once_listing_the_syndicated_copy(
@@ -258,7 +255,6 @@ def test_secrets_never_reach_logs_digests_or_the_state(
     log = io.StringIO()
     report = run_monitor(
         config,
-        fetch=loopback_fetch,
         stdout=io.StringIO(),
         progress=Progress(log, verbose=True, secrets=()),
     )
@@ -290,25 +286,23 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise(
     monkeypatch.delenv("TERM", raising=False)
     config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")])
     terminal = _Terminal()
-    run_monitor(config, fetch=loopback_fetch, progress=Progress(terminal), stdout=io.StringIO())
+    run_monitor(config, progress=Progress(terminal), stdout=io.StringIO())
     assert "\rpressmon: fetching [" in terminal.getvalue() and "2/2 feeds" in terminal.getvalue()
     plain = io.StringIO()
-    run_monitor(
-        config, fetch=loopback_fetch, progress=Progress(plain), stdout=io.StringIO(), force=True
-    )
+    run_monitor(config, progress=Progress(plain), stdout=io.StringIO(), force=True)
     assert "\r" not in plain.getvalue()
     assert all(line.startswith("pressmon: ") for line in plain.getvalue().splitlines())
     quiet = io.StringIO()
     server.routes["/daily.xml"] = Route(b"", status=500)
     run_monitor(
         config,
-        fetch=loopback_fetch,
         progress=Progress(quiet, quiet=True),
         stdout=io.StringIO(),
         force=True,
     )
+    daily = server.url("/daily.xml")
     assert quiet.getvalue().splitlines() == [
-        f"pressmon: warning: {server.url('/daily.xml')}: http_status: HTTP 500"
+        f"pressmon: warning: {daily}: http_status: HTTP 500 Internal Server Error"
     ]
 
 
@@ -322,10 +316,10 @@ def test_console_sink_honours_no_color(
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("TERM", raising=False)
     colored = _Terminal()
-    run_monitor(config, fetch=loopback_fetch, progress=Progress(io.StringIO()), stdout=colored)
+    run_monitor(config, progress=Progress(io.StringIO()), stdout=colored)
     assert "\x1b[" in colored.getvalue()
     (tmp_path / "state.db").unlink()
     monkeypatch.setenv("NO_COLOR", "1")
     plain = _Terminal()
-    run_monitor(config, fetch=loopback_fetch, progress=Progress(io.StringIO()), stdout=plain)
+    run_monitor(config, progress=Progress(io.StringIO()), stdout=plain)
     assert "\x1b[" not in plain.getvalue() and "[Alpine]" in plain.getvalue()

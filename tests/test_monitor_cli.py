@@ -21,7 +21,6 @@ import pytest
 from feedserver import FeedServer, Route
 from monitor_support import daily_items, jsonl_ids, rss, wire_items, write_config
 
-DRIVER = Path(__file__).resolve().parent / "monitor_cli.py"
 EXPECTED_ALERTS = 2  # the wire's AutoNation story (with its copy on the daily) + the postponement
 
 
@@ -36,7 +35,7 @@ def server() -> Iterator[FeedServer]:
 
 
 def command(*args: str | Path) -> list[str]:
-    return [sys.executable, str(DRIVER), *map(str, args)]
+    return [sys.executable, "-m", "pressmon", *map(str, args)]
 
 
 def pressmon(
