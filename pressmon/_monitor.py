@@ -141,7 +141,7 @@ async def default_fetch(
 
 def default_detect(article: Article, topics: Sequence[str] | None) -> Sequence[Flag]:
     """Detect with :func:`pressmon.detect`."""
-    from pressmon.detect import detect
+    from pressmon._detect import detect
 
     return detect(article, topics)
 

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from pressmon._detect import TopicSpec, detect, resolve_topics
 from pressmon._sources import LoadedSource, iter_path, read_bytes
 from pressmon._urls import is_http_url
-from pressmon.detect import detect
 from pressmon.exceptions import SourceError
 from pressmon.models import ScannedArticle, ScanResult
 
@@ -65,7 +65,7 @@ def _load(
 def scan(
     sources: Iterable[str | os.PathLike[str]],
     *,
-    topics: Iterable[str] | None = None,
+    topics: Iterable[TopicSpec] | None = None,
     stdin: BinaryIO | None = None,
     fetch_options: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
@@ -76,7 +76,8 @@ def scan(
         sources: files, directories (one result per file inside), ``-`` for
             standard input, http(s) feed URLs (fetched all at once, see
             :func:`pressmon.fetch`).
-        topics: the topic names to detect; all built-in topics when None.
+        topics: the topics to detect (built-in names, topic file paths or Topic
+            objects); all built-in topics when None, none when empty.
         stdin: the stream ``-`` reads (default: the process's standard input).
         fetch_options: :class:`~pressmon.Fetcher` options for the URLs
             (``timeout``, ``deadline``, ``concurrency``, ...).
@@ -91,7 +92,7 @@ def scan(
         >>> [flag.topic for flag in result.items[0].flags]
         ['alpine-us-expansion']
     """
-    topic_names = list(topics) if topics is not None else None
+    resolved = resolve_topics(topics) if topics is not None else None
     names = [os.fspath(source) for source in sources]
     fetched = _fetch_all(names, fetch_options, progress)
     results = []
@@ -107,7 +108,10 @@ def scan(
                 )
                 continue
             items = tuple(
-                ScannedArticle(article=article, flags=tuple(detect(article, topic_names)))
+                ScannedArticle(
+                    article=article,
+                    flags=tuple(detect(article, resolved)) if resolved != [] else (),
+                )
                 for article in loaded.articles
             )
             results.append(

@@ -534,27 +534,14 @@ def _check_topics(config: MonitorConfig, path: Path) -> None:
 
 def topic_problem(spec: str) -> str | None:
     """Why a topic name or file cannot be used, or None when it can."""
+    from pressmon._detect import resolve_topics
     from pressmon.exceptions import TopicError
 
     try:
-        from pressmon.detect import resolve_topics  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        resolve_topics = None
-    if resolve_topics is not None:
-        try:
-            resolve_topics([spec])
-        except TopicError as error:
-            return str(error)
-        return None
-    from pressmon.detect import BUILTIN_TOPICS
-
-    if spec in BUILTIN_TOPICS:
-        return None
-    if _is_topic_path(spec):
-        return f"topic file {spec!r}: topic files need a newer pressmon; use a built-in topic name"
-    return (
-        f"unknown topic {spec!r}: use one of {', '.join(sorted(BUILTIN_TOPICS))}, or a topic file"
-    )
+        resolve_topics([spec])
+    except TopicError as error:
+        return str(error)
+    return None
 
 
 # ----------------------------------------------------------------- feeds_file and OPML

@@ -46,8 +46,18 @@ def test_demo_alerts_once_then_nothing(tmp_path: Path) -> None:
     assert "127.0.0.1" in out and f"{len(demo_sources()) - 1} sample feeds" in out
     first, _, second = out.partition("second run:")
     assert SEED_NAME in first and "alpine-us-expansion" in first
-    assert "**AutoNation**" in first and "**Alpine** prépare" in first
+    assert "**AutoNation**" in first
+    # Every relevant sample is alerted, in French, German and English.
+    for title in (
+        "Alpine will in die USA",
+        "Alpine prépare son arrivée aux États-Unis avec le réseau AutoNation",
+        "Alpine repousse son lancement américain à la fin de la décennie",
+        "Alpine confirms U.S. launch plan, with an electric SUV leading the way",
+    ):
+        assert title in first, title
     # The look-alikes in the sample feeds are read but not alerted.
     assert "Alpine Linux" not in out and "Ski" not in out
+    assert "Alpine Electronics" not in out and "Cupra" not in out and "Gasly" not in out
+    assert "5 new alert(s), 5 delivered, 0 pending" in first
     assert "0 new alert(s)" in second and "not modified" in second
     assert "Nothing is alerted twice" in second

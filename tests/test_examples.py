@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from feedserver import FeedServer, Route
-from monitor_support import daily_items, jsonl_ids, rss, wire_items
+from monitor_support import Item, daily_items, jsonl_ids, rss, wire_items
 
 from pressmon.config import HtmlSinkConfig, load_config
 
@@ -117,3 +117,35 @@ def test_async_monitor_example(server: FeedServer, tmp_path: Path) -> None:
     assert "(also in 1 other source(s))" in first.stdout
     second = python(EXAMPLES / "async_monitor.py", config, cwd=tmp_path)
     assert "monitor: 0 new alert(s)" in second.stdout
+
+
+CUPRA_BODY = (
+    "Cupra, the sporty brand of SEAT, confirmed that it will enter the United States market "
+    "in 2027 with the Formentor and the Tavascan, sold through a new network of dealers."
+)
+
+
+def test_custom_topic_example(server: FeedServer, tmp_path: Path) -> None:
+    """examples/custom_topic.py loads the Cupra topic file and flags the Cupra US story of a
+    feed, not the Alpine ones; a broken topic file is reported with its key, exit 2."""
+    items = [
+        Item(
+            "c1",
+            "Cupra will launch in the United States in 2027",
+            CUPRA_BODY,
+            "https://wire.example/cupra-us",
+        ),
+        *wire_items(),
+    ]
+    server.routes["/cupra.xml"] = Route(rss("Wire", items))
+    result = python(EXAMPLES / "custom_topic.py", server.url("/cupra.xml"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Cupra will launch in the United States in 2027" in result.stdout
+    assert "AutoNation" not in result.stdout
+    assert result.stdout.strip().endswith("1 article(s) flagged for cupra-us-launch")
+    broken = tmp_path / "broken.toml"
+    broken.write_text('name = "x"\n[rule]\nall = ["nope"]\n')
+    failed = python(
+        EXAMPLES / "custom_topic.py", "--topic", broken, server.url("/cupra.xml"), cwd=tmp_path
+    )
+    assert failed.returncode == 2 and str(broken) in failed.stderr

@@ -323,3 +323,35 @@ def test_console_sink_honours_no_color(
     plain = _Terminal()
     run_monitor(config, progress=Progress(io.StringIO()), stdout=plain)
     assert "\x1b[" not in plain.getvalue() and "[Alpine]" in plain.getvalue()
+
+
+def test_topic_files_and_per_feed_topics(server: FeedServer, tmp_path: Path) -> None:
+    """A topic file named in the configuration (relative to it) is detected; a feed's own
+    topics replace the top-level ones for that feed only."""
+    import shutil
+
+    from conftest import ROOT
+
+    shutil.copy(ROOT / "examples" / "cupra-us-launch.toml", tmp_path / "cupra.toml")
+    cupra = Item(
+        "c1",
+        "Cupra will launch in the United States in 2027",
+        "Cupra, the sporty brand of SEAT, confirmed that it will enter the United States "
+        "market in 2027, sold through a new network of dealers.",
+        "https://wire.example/cupra-us",
+    )
+    server.routes["/mixed.xml"] = Route(rss("Mixed", [cupra, *wire_items()]))
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        'state = "state.db"\ntopics = ["cupra.toml"]\n'
+        f'[[feeds]]\nurl = "{server.url("/mixed.xml")}"\n'
+        f'[[feeds]]\nurl = "{server.url("/daily.xml")}"\ntopics = ["alpine-us-expansion"]\n'
+        '[[sinks]]\ntype = "jsonl"\npath = "alerts.jsonl"\n'
+    )
+    report = run(config)
+    topics = sorted((alert.topics[0], alert.article.title) for alert in report.alerts)
+    assert topics == [
+        ("alpine-us-expansion", "Alpine postpones its US launch"),
+        ("alpine-us-expansion", "Renault's Alpine heads for America"),
+        ("cupra-us-launch", cupra.title),
+    ]

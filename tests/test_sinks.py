@@ -15,6 +15,7 @@ import pytest
 from feedserver import FeedServer, Route
 from monitor_support import AGENCY_BODY
 
+from pressmon._detect import detect
 from pressmon.config import (
     ConsoleSinkConfig,
     GithubSinkConfig,
@@ -23,7 +24,6 @@ from pressmon.config import (
     MarkdownSinkConfig,
     WebhookSinkConfig,
 )
-from pressmon.detect import detect
 from pressmon.models import Alert, Article, Source, StoryCopy
 from pressmon.sinks import DeliveryContext, DeliveryFailed, build_sink
 from pressmon.sinks._github import escape_data, escape_property, notice
