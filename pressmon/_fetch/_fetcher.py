@@ -854,7 +854,7 @@ async def afetch(
             ``deadline``, ``max_bytes``, ``concurrency``, ``per_host``,
             ``retries``, ``user_agent``, ...).
 
-    Example:
+    Examples:
         >>> results = await pressmon.afetch(["https://example.org/feed.xml"])  # doctest: +SKIP
     """
     async with Fetcher(client, **options) as fetcher:
@@ -874,7 +874,7 @@ def fetch(
     scripts. Never raises for a feed that fails: its result has ``error`` set
     with a ``kind`` and a message.
 
-    Example:
+    Examples:
         >>> for result in pressmon.fetch(["https://example.org/feed.xml"]):  # doctest: +SKIP
         ...     print(result.url, result.error or len(result.articles))
     """
