@@ -35,6 +35,7 @@ from pressmon.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from pressmon._enrich import MemoryPageCache, PageCache, aenrich, enrich
     from pressmon._extract import extract_article
     from pressmon._fetch import Fetcher, afetch, discover_feeds, fetch, google_news_url
     from pressmon._parse import parse_feed
@@ -71,7 +72,9 @@ __all__ = [
     "FetchResult",
     "Fetcher",
     "Flag",
+    "MemoryPageCache",
     "NotAFeedError",
+    "PageCache",
     "PageResponse",
     "ParseError",
     "ParsedFeed",
@@ -87,10 +90,12 @@ __all__ = [
     "TermMatch",
     "TopicError",
     "__version__",
+    "aenrich",
     "afetch",
     "canonicalize_url",
     "detect",
     "discover_feeds",
+    "enrich",
     "extract_article",
     "fetch",
     "google_news_url",
@@ -110,16 +115,20 @@ _LAZY: dict[str, str] = {
     "FetchResult": "pressmon.models",
     "Fetcher": "pressmon._fetch",
     "Flag": "pressmon.models",
+    "MemoryPageCache": "pressmon._enrich",
+    "PageCache": "pressmon._enrich",
     "PageResponse": "pressmon.models",
     "ParsedFeed": "pressmon.models",
     "ScanResult": "pressmon.models",
     "ScannedArticle": "pressmon.models",
     "Source": "pressmon.models",
     "TermMatch": "pressmon.models",
+    "aenrich": "pressmon._enrich",
     "afetch": "pressmon._fetch",
     "canonicalize_url": "pressmon._urls",
     "detect": "pressmon.detect",
     "discover_feeds": "pressmon._fetch",
+    "enrich": "pressmon._enrich",
     "extract_article": "pressmon._extract",
     "fetch": "pressmon._fetch",
     "google_news_url": "pressmon._fetch",
