@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="read sources and flag the articles that mention a topic",
         description=(
             "Read each SOURCE (a file, a directory, - for standard input, or an "
-            "http(s) feed URL: URLs are fetched rently), "
+            "http(s) feed URL: URLs are fetched concurrently), "
             "normalize its articles and flag those that mention a topic. "
             "Sources that cannot be read are reported on standard error; "
             "the others are still processed."
@@ -144,6 +144,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="parse fetched feeds in N worker processes (default: 0, in this process); "
         "faster for hundreds of feeds on a machine with several cores",
+    )
+    scan.add_argument(
+        "--full-text",
+        action="store_const",
+        const="thin",
+        dest="full_text",
+        help="follow the link of each item that carries little text (under 500 characters) "
+        "and read the article page's main text before detecting topics",
+    )
+    scan.add_argument(
+        "--full-text-all",
+        action="store_const",
+        const="all",
+        dest="full_text",
+        help="like --full-text, for every item, even those whose feed gives a long text",
+    )
+    scan.add_argument(
+        "--allow-private-pages",
+        action="store_true",
+        help="with --full-text, also follow links to loopback, private and link-local "
+        "addresses (refused by default: links come from third-party feeds)",
     )
     scan.add_argument(
         "--topic",
@@ -208,10 +229,16 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pressmon._urls import is_http_url
 
     urls = {source for source in args.sources if is_http_url(source)}
-    bar = ProgressBar(err) if len(urls) >= MIN_FEEDS and err.isatty() else None
+    bar = ProgressBar(err) if err.isatty() else None
     try:
         results = scan(
-            args.sources, topics=args.topics, fetch_options=_fetch_options(args), progress=bar
+            args.sources,
+            topics=args.topics,
+            fetch_options=_fetch_options(args),
+            progress=bar if bar is not None and len(urls) >= MIN_FEEDS else None,
+            full_text=args.full_text or False,
+            allow_private_pages=args.allow_private_pages,
+            page_progress=bar.page if bar is not None else None,
         )
     finally:
         if bar is not None:
@@ -288,6 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.sources = [*args.sources, *_read_sources_file(parser, args.sources_file)]
             if not args.sources:
                 parser.error("scan: give at least one SOURCE, or --sources FILE")
+            if args.allow_private_pages and not args.full_text:
+                parser.error("scan: --allow-private-pages applies to --full-text: add --full-text")
             return _run_scan(args, out, err)
         if args.command == "discover":
             return _run_discover(parser, args, out, err)
