@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from pressmon._urls import is_http_url
+from pressmon._urls import canonicalize_url, is_http_url
 from pressmon.models import Article, Extraction, FetchResult
 
 if TYPE_CHECKING:
@@ -309,9 +309,9 @@ class Enricher:
         """Return ``article`` with its page's text, or unchanged when it is not looked at."""
         if not self.wants(article):
             return article
-        url = article.url
-        if url is None or not is_http_url(url):
-            return merge(article, _skipped(url, "the item has no http(s) link to follow"))
+        url = canonicalize_url(article.url) if is_http_url(article.url) else None
+        if url is None:
+            return merge(article, _skipped(article.url, "the item has no http(s) link to follow"))
         if is_google_news_link(url):
             return merge(article, _skipped(url, GOOGLE_NEWS_MESSAGE))
         return merge(article, await self.page(url))
