@@ -35,6 +35,14 @@ from pressmon.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from pressmon._detect import (
+        Topic,
+        builtin_topics,
+        detect,
+        explain,
+        load_topic,
+        resolve_topics,
+    )
     from pressmon._enrich import MemoryPageCache, PageCache, aenrich, enrich
     from pressmon._extract import extract_article
     from pressmon._fetch import Fetcher, afetch, discover_feeds, fetch, google_news_url
@@ -43,15 +51,18 @@ if TYPE_CHECKING:
     from pressmon._scan import scan
     from pressmon._sources import read_path
     from pressmon._urls import canonicalize_url
-    from pressmon.detect import detect
     from pressmon.models import (
         Article,
         Evidence,
+        EvidenceWindow,
+        ExclusionHit,
+        Explanation,
         Extraction,
         FeedRequest,
         FetchFailure,
         FetchResult,
         Flag,
+        GroupMatch,
         PageResponse,
         ParsedFeed,
         ScannedArticle,
@@ -64,6 +75,9 @@ __all__ = [
     "Article",
     "ConfigError",
     "Evidence",
+    "EvidenceWindow",
+    "ExclusionHit",
+    "Explanation",
     "Extraction",
     "ExtractionError",
     "FeedRequest",
@@ -72,6 +86,7 @@ __all__ = [
     "FetchResult",
     "Fetcher",
     "Flag",
+    "GroupMatch",
     "MemoryPageCache",
     "NotAFeedError",
     "PageCache",
@@ -88,20 +103,25 @@ __all__ = [
     "StateVersionError",
     "StoreError",
     "TermMatch",
+    "Topic",
     "TopicError",
     "__version__",
     "aenrich",
     "afetch",
+    "builtin_topics",
     "canonicalize_url",
     "detect",
     "discover_feeds",
     "enrich",
+    "explain",
     "extract_article",
     "fetch",
     "google_news_url",
+    "load_topic",
     "parse_feed",
     "parse_feeds",
     "read_path",
+    "resolve_topics",
     "scan",
 ]
 
@@ -109,12 +129,16 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "Article": "pressmon.models",
     "Evidence": "pressmon.models",
+    "EvidenceWindow": "pressmon.models",
+    "ExclusionHit": "pressmon.models",
+    "Explanation": "pressmon.models",
     "Extraction": "pressmon.models",
     "FeedRequest": "pressmon.models",
     "FetchFailure": "pressmon.models",
     "FetchResult": "pressmon.models",
     "Fetcher": "pressmon._fetch",
     "Flag": "pressmon.models",
+    "GroupMatch": "pressmon.models",
     "MemoryPageCache": "pressmon._enrich",
     "PageCache": "pressmon._enrich",
     "PageResponse": "pressmon.models",
@@ -123,18 +147,23 @@ _LAZY: dict[str, str] = {
     "ScannedArticle": "pressmon.models",
     "Source": "pressmon.models",
     "TermMatch": "pressmon.models",
+    "Topic": "pressmon._detect",
     "aenrich": "pressmon._enrich",
     "afetch": "pressmon._fetch",
+    "builtin_topics": "pressmon._detect",
     "canonicalize_url": "pressmon._urls",
-    "detect": "pressmon.detect",
+    "detect": "pressmon._detect",
     "discover_feeds": "pressmon._fetch",
     "enrich": "pressmon._enrich",
+    "explain": "pressmon._detect",
     "extract_article": "pressmon._extract",
     "fetch": "pressmon._fetch",
     "google_news_url": "pressmon._fetch",
+    "load_topic": "pressmon._detect",
     "parse_feed": "pressmon._parse",
     "parse_feeds": "pressmon._parse._pool",
     "read_path": "pressmon._sources",
+    "resolve_topics": "pressmon._detect",
     "scan": "pressmon._scan",
 }
 

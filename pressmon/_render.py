@@ -12,9 +12,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from pressmon.models import Article, Evidence, Flag
+from pressmon.models import Article, Evidence, Explanation, Flag
 
-__all__ = ["Style", "article_record", "format_article", "highlight", "snippet"]
+__all__ = [
+    "Style",
+    "article_record",
+    "explanation_record",
+    "format_article",
+    "format_explanation",
+    "highlight",
+    "snippet",
+]
 
 _SNIPPET_CHARS = 320
 
@@ -124,3 +132,55 @@ def article_record(article: Article, flags: Iterable[Flag]) -> dict[str, Any]:
 def dumps(record: Any) -> str:
     """Serialize one record as compact UTF-8 JSON on one line."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def format_explanation(article: Article, explanations: Sequence[Explanation], style: Style) -> str:
+    """Render why each topic flags an article or not, for ``pressmon explain``."""
+    details = [
+        article.source.name or article.source.feed_url or "unknown source",
+        article.published_label or "undated",
+        article.language or "language unknown",
+    ]
+    lines = [style.strong(display_title(article)), "  " + style.dim(" · ".join(details))]
+    for explanation in explanations:
+        verdict = "FLAGGED" if explanation.flagged else "not flagged"
+        lines.append(
+            f"  ⚑ {explanation.topic}  score {explanation.score:.2f} "
+            f"(threshold {explanation.threshold:.2f})  {verdict}"
+        )
+        lines.append("    " + style.dim(explanation.reason))
+        for group in explanation.groups:
+            shown = ", ".join(group.terms[:6]) + (" …" if len(group.terms) > 6 else "")
+            lines.append(f"    group {group.group:<14} ×{group.count:<3} {shown}")
+        if explanation.missing:
+            lines.append("    missing: " + ", ".join(explanation.missing))
+        for hit in explanation.exclusions:
+            where = "the article" if hit.scope != "window" else f"{hit.cancelled} window(s)"
+            lines.append(f"    exclusion {hit.name} cancelled {where}: {', '.join(hit.terms[:6])}")
+        if explanation.contributions:
+            parts = ", ".join(f"{name} {value:.2f}" for name, value in explanation.contributions)
+            lines.append(
+                f"    evidence {explanation.evidence_total:.2f} ({parts}); "
+                f"context {explanation.context:.2f}; logit {explanation.logit:.2f}"
+            )
+        shown_windows = [w for w in explanation.windows if w.counted] or list(
+            explanation.windows[:2]
+        )
+        for window in shown_windows[:3]:
+            tag = f"cancelled by {window.cancelled_by}" if window.cancelled_by else "counted"
+            lines.append(
+                f"    window strength {window.strength:.2f} (weight {window.weight:.2f}, {tag}): "
+                + ", ".join(window.groups)
+            )
+            lines.extend(
+                f"      {evidence.field}: {snippet(evidence, style)}"
+                for evidence in window.evidence
+            )
+    return "\n".join(lines)
+
+
+def explanation_record(article: Article, explanations: Iterable[Explanation]) -> dict[str, Any]:
+    """The JSON object of ``explain --format json/jsonl``: the Article plus ``explanations``."""
+    record = article.model_dump(mode="json")
+    record["explanations"] = [explanation.model_dump(mode="json") for explanation in explanations]
+    return record

@@ -12,10 +12,10 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from pressmon._detect import TopicSpec, detect, resolve_topics
 from pressmon._enrich import FullTextMode, PageProgress, full_text_mode
 from pressmon._sources import LoadedSource, iter_path, read_bytes
 from pressmon._urls import is_http_url
-from pressmon.detect import detect
 from pressmon.exceptions import SourceError
 from pressmon.models import ScannedArticle, ScanResult
 
@@ -82,7 +82,7 @@ def _load(
 def scan(
     sources: Iterable[str | os.PathLike[str]],
     *,
-    topics: Iterable[str] | None = None,
+    topics: Iterable[TopicSpec] | None = None,
     stdin: BinaryIO | None = None,
     fetch_options: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
@@ -96,7 +96,8 @@ def scan(
         sources: files, directories (one result per file inside), ``-`` for
             standard input, http(s) feed URLs (fetched all at once, see
             :func:`pressmon.fetch`).
-        topics: the topic names to detect; all built-in topics when None.
+        topics: the topics to detect (built-in names, topic file paths or Topic
+            objects); all built-in topics when None, none when empty.
         stdin: the stream ``-`` reads (default: the process's standard input).
         fetch_options: :class:`~pressmon.Fetcher` options for the URLs
             (``timeout``, ``deadline``, ``concurrency``, ...).
@@ -119,7 +120,7 @@ def scan(
         >>> [flag.topic for flag in result.items[0].flags]
         ['alpine-us-expansion']
     """
-    topic_names = list(topics) if topics is not None else None
+    resolved = resolve_topics(topics) if topics is not None else None
     mode = full_text_mode(full_text)
     names = [os.fspath(source) for source in sources]
     if mode is not None or any(is_http_url(name) for name in names):
@@ -150,7 +151,10 @@ def scan(
             )
             continue
         items = tuple(
-            ScannedArticle(article=article, flags=tuple(detect(article, topic_names)))
+            ScannedArticle(
+                article=article,
+                flags=tuple(detect(article, resolved)) if resolved != [] else (),
+            )
             for article in loaded.articles
         )
         results.append(ScanResult(source=loaded.name, items=items, warnings=tuple(loaded.warnings)))

@@ -171,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         dest="topics",
         metavar="NAME",
-        help="detect only this topic (repeatable; default: every built-in topic)",
+        help="detect only this topic: a built-in name or a topic .toml file "
+        "(repeatable; default: every built-in topic)",
     )
     scan.add_argument(
         "--format",
@@ -201,6 +202,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="give up on a request after SECONDS (default: 30)",
     )
 
+    explain = commands.add_parser(
+        "explain",
+        help="show, per article, why a topic flags it or not",
+        description=(
+            "Read each SOURCE like scan does and print, per article and topic, the groups "
+            "matched, the exclusions that fired, the score against the threshold and the "
+            "highlighted evidence sentences, whether or not the article is flagged."
+        ),
+    )
+    explain.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="file, directory, - (stdin) or feed URL"
+    )
+    explain.add_argument(
+        "--topic",
+        action="append",
+        dest="topics",
+        metavar="NAME",
+        help="a built-in topic name or a topic .toml file (repeatable; default: every built-in)",
+    )
+    explain.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="text for people (default), json or jsonl (the full explanations)",
+    )
+    explain.add_argument(
+        "--only-flagged", action="store_true", help="explain only the articles that are flagged"
+    )
+
     commands.add_parser(
         "demo",
         help="scan the bundled seed and sample feeds, offline, and show what is flagged",
@@ -212,14 +242,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check_topics(parser: argparse.ArgumentParser, topics: Sequence[str] | None) -> None:
+def _check_topics(
+    parser: argparse.ArgumentParser, topics: Sequence[str] | None
+) -> list[Any] | None:
+    """Resolve ``--topic`` values (built-in names or topic files); a usage error otherwise."""
     if not topics:
-        return
-    from pressmon.detect import BUILTIN_TOPICS
+        return None
+    from pressmon._detect import resolve_topics
+    from pressmon.exceptions import TopicError
 
-    for name in topics:
-        if name not in BUILTIN_TOPICS:
-            parser.error(f"unknown topic {name!r} (available: {', '.join(sorted(BUILTIN_TOPICS))})")
+    try:
+        return resolve_topics(topics)
+    except TopicError as error:
+        parser.error(str(error))
 
 
 def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -233,7 +268,7 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         results = scan(
             args.sources,
-            topics=args.topics,
+            topics=args.resolved_topics,
             fetch_options=_fetch_options(args),
             progress=bar if bar is not None and len(urls) >= MIN_FEEDS else None,
             full_text=args.full_text or False,
@@ -303,6 +338,43 @@ def _run_discover(
     return EXIT_OK
 
 
+def _run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pressmon._detect import explain, resolve_topics
+    from pressmon._render import Style, dumps, explanation_record, format_explanation
+    from pressmon._scan import scan
+
+    topics = args.resolved_topics or resolve_topics(None)
+    results = scan(args.sources, topics=[])
+    style = Style.for_stream(out)
+    records = []
+    failed = 0
+    for result in results:
+        for message in result.warnings:
+            _warning(result.source, message, err)
+        if result.error is not None:
+            failed += 1
+            _error(result.source, result.error, err)
+            continue
+        for item in result.items:
+            explanations = [explain(item.article, topic) for topic in topics]
+            if args.only_flagged and not any(e.flagged for e in explanations):
+                continue
+            if args.format == "text":
+                out.write(format_explanation(item.article, explanations, style) + "\n\n")
+            else:
+                record = explanation_record(item.article, explanations)
+                if args.format == "jsonl":
+                    out.write(dumps(record) + "\n")
+                else:
+                    records.append(record)
+    if args.format == "json":
+        import json
+
+        json.dump(records, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
@@ -310,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     try:
         if args.command == "scan":
-            _check_topics(parser, args.topics)
+            args.resolved_topics = _check_topics(parser, args.topics)
             if args.sources_file is not None:
                 args.sources = [*args.sources, *_read_sources_file(parser, args.sources_file)]
             if not args.sources:
@@ -320,6 +392,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_scan(args, out, err)
         if args.command == "discover":
             return _run_discover(parser, args, out, err)
+        if args.command == "explain":
+            args.resolved_topics = _check_topics(parser, args.topics)
+            return _run_explain(args, out, err)
         if args.command == "demo":
             from pressmon._demo import run_demo
 

@@ -22,12 +22,16 @@ __all__ = [
     "Article",
     "DatePrecision",
     "Evidence",
+    "EvidenceWindow",
+    "ExclusionHit",
+    "Explanation",
     "Extraction",
     "FeedRequest",
     "FetchFailure",
     "FetchFailureKind",
     "FetchResult",
     "Flag",
+    "GroupMatch",
     "PageResponse",
     "ParsedFeed",
     "ScanResult",
@@ -255,6 +259,10 @@ class Flag(_Frozen):
     """Confidence in [0, 1]; the topic's threshold decided that it is flagged."""
     evidence: tuple[Evidence, ...] = ()
     """The sentences that made it match, strongest first."""
+    groups: tuple[GroupMatch, ...] = ()
+    """The topic's concept groups found in the article, with the terms that matched."""
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    """The topic's threshold that the score reached."""
 
 
 class ParsedFeed(_Frozen):
@@ -463,3 +471,97 @@ class FetchResult(_Frozen):
     def ok(self) -> bool:
         """True when the feed was fetched (and parsed, unless it was not modified)."""
         return self.error is None
+
+
+class GroupMatch(_Frozen):
+    """A topic's concept group found in an article: which terms, how often."""
+
+    group: str
+    """The group's name (``brand``, ``market``, ...)."""
+    terms: tuple[str, ...] = ()
+    """The distinct terms found, as written in the article, in order of first appearance."""
+    count: int = Field(default=0, ge=0)
+    """How many times the group's terms were found."""
+
+
+class ExclusionHit(_Frozen):
+    """An exclusion of a topic that fired: the context that cancelled a match."""
+
+    name: str
+    """The exclusion's name (``f1-race``)."""
+    scope: Literal["window", "title", "article"]
+    """``window``: it cancelled the windows it was found in; ``title`` or ``article``: found
+    in the title or anywhere, it cancelled the whole article."""
+    terms: tuple[str, ...] = ()
+    """The terms that made it fire, as written in the article."""
+    cancelled: int = Field(default=0, ge=0)
+    """How many windows that met the rule it cancelled (window scope)."""
+
+
+class EvidenceWindow(_Frozen):
+    """A window of sentences where the rule's groups meet, and what it is worth."""
+
+    evidence: tuple[Evidence, ...]
+    """Its sentences, one item per field it spans (a title and the start of a summary)."""
+    groups: tuple[str, ...]
+    """The groups present in the window."""
+    weight: float
+    """The field/position weight (title and lead count more than the tail)."""
+    strength: float
+    """``weight`` times the sum of the weights of the groups present."""
+    counted: bool = False
+    """True when it is one of the distinct windows the score counts."""
+    cancelled_by: str | None = None
+    """The exclusion that cancelled it, if any."""
+
+
+class Explanation(_Frozen):
+    """The whole analysis of one article for one topic, flagged or not.
+
+    ``score = sigmoid(bias + scale * (evidence + context))`` where ``evidence``
+    sums the strengths of the counted windows (the strongest in full, the next
+    ones times ``extra``, ``extra``², ...) and ``context`` the weights of the
+    article-wide groups found; the score is 0 when no window meets the rule or
+    an article-wide exclusion fired.
+    """
+
+    topic: str
+    """The topic's name."""
+    score: float = Field(ge=0.0, le=1.0)
+    """The score in [0, 1]."""
+    threshold: float = Field(ge=0.0, le=1.0)
+    """The topic's threshold."""
+    flagged: bool
+    """``score >= threshold``."""
+    reason: str
+    """One line saying why (or why not)."""
+    groups: tuple[GroupMatch, ...] = ()
+    """Every group of the topic found in the article."""
+    missing: tuple[str, ...] = ()
+    """Groups the rule needs that were not found anywhere."""
+    exclusions: tuple[ExclusionHit, ...] = ()
+    """Exclusions that fired."""
+    windows: tuple[EvidenceWindow, ...] = ()
+    """The windows that met the rule, strongest first (cancelled ones included)."""
+    contributions: tuple[tuple[str, float], ...] = ()
+    """Evidence contributed by each field (``title``, ``summary``, ``text``)."""
+    evidence_total: float = 0.0
+    """The evidence term of the score."""
+    context: float = 0.0
+    """The article-wide groups' term of the score."""
+    logit: float = 0.0
+    """``bias + scale * (evidence_total + context)``."""
+
+    def to_flag(self) -> Flag:
+        """The :class:`Flag` this explanation amounts to (whether or not it is flagged)."""
+        evidence = [item for window in self.windows if window.counted for item in window.evidence]
+        return Flag(
+            topic=self.topic,
+            score=self.score,
+            evidence=tuple(evidence[:6]),
+            groups=self.groups,
+            threshold=self.threshold,
+        )
+
+
+Flag.model_rebuild()  # Flag names GroupMatch, which is defined after it

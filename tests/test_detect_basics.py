@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pressmon import Article, detect, read_path
+from pressmon import Article, TopicError, detect, read_path
 
 TOPIC = "alpine-us-expansion"
 
@@ -66,5 +66,5 @@ def test_topics_can_be_selected_by_name(seed_path: Path) -> None:
     """Asking for the topic by name gives the same flag; an unknown name is an error."""
     (article,) = read_path(seed_path)
     assert [flag.topic for flag in detect(article, [TOPIC])] == [TOPIC]
-    with pytest.raises(KeyError):
+    with pytest.raises(TopicError, match="unknown topic 'no-such-topic'"):
         detect(article, ["no-such-topic"])

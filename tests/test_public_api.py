@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,19 @@ def test_unknown_attribute_raises_attribute_error() -> None:
     """A typo in an attribute name fails loudly, as for any module."""
     with pytest.raises(AttributeError, match="no_such_thing"):
         pressmon.no_such_thing  # noqa: B018 - the access itself is what is tested
+
+
+def test_exported_functions_stay_functions_whatever_was_imported_first() -> None:
+    """No subpackage shadows an exported function: `pressmon.detect` is the function even
+    after the engine's modules were imported by another call."""
+    code = (
+        "import inspect, pressmon\n"
+        "pressmon.scan(['seeds/000_bbe417a4b73ce4ce.txt'])\n"
+        "names = [n for n in pressmon.__all__ if n[0].islower() and n != '__version__']\n"
+        "print([n for n in names if not inspect.isfunction(getattr(pressmon, n))])\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    ).stdout
+    assert output.strip() == "[]"

@@ -1,0 +1,580 @@
+"""The detection engine: match once, then window, exclude and score each topic.
+
+For one article:
+
+1. **Fields.** The title (without a trailing `` - Publisher``, as Google News
+   writes titles), the summary (dropped when the text already contains it,
+   even cut short with "…", or when it repeats the title, publisher included)
+   and the text.
+2. **Terms.** Each field is folded once and every term of every topic is found
+   in one pass (:class:`~pressmon._detect._terms.Matcher`).
+3. **Sentences.** Only when a topic's required groups were all found somewhere
+   are the fields split into sentences, in reading order: title, summary,
+   text. A sentence that repeats an earlier one (the title as the first line of
+   the text) brings nothing new and is skipped.
+4. **Windows.** Every run of ``rule.window`` consecutive sentences (a window
+   may run from the title into the summary or the lead) where the rule's groups
+   meet is a candidate; a window-scope exclusion found in it cancels it, unless
+   one of its ``unless`` groups is there too.
+5. **Score.** A window's strength is its position weight (title, summary,
+   lead, body, tail) times the sum of the weights of the groups in it. The
+   strongest distinct windows are added up with decreasing factors, the
+   article-wide groups are added, and ``sigmoid(bias + scale * total)`` is
+   the score.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pressmon._detect._fold import Folded, fold
+from pressmon._detect._sentences import split_sentences
+from pressmon._detect._terms import Gate, Hit, Matcher
+from pressmon._detect._topic import Topic
+from pressmon.models import (
+    Article,
+    Evidence,
+    EvidenceWindow,
+    ExclusionHit,
+    Explanation,
+    GroupMatch,
+    TermMatch,
+    TextField,
+)
+
+__all__ = ["Engine", "reading_fields"]
+
+_PUBLISHER = re.compile(r"\s+[-–—|]\s+([^-–—|]{1,60})\Z")
+_SPACES = re.compile(r"\s+")
+# How feeds cut a teaser short: "...", "…", "[…]", "(...)", "Read more".
+_TRUNCATED = re.compile(r"\s*(?:\[?…\]?|\[?\.\.\.\]?|\(\.\.\.\)|read more|lire la suite)\s*$", re.I)
+
+
+def _title_without_publisher(title: str) -> str:
+    """Cut a trailing `` - Publisher`` (at most five words) off a headline."""
+    match = _PUBLISHER.search(title)
+    if match is None:
+        return title
+    suffix = match.group(1).strip()
+    head = title[: match.start()]
+    if len(suffix.split()) > 5 or len(head.split()) < 3 or suffix[-1:] in ".!?":
+        return title
+    return head
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.split())
+
+
+def reading_fields(article: Article) -> list[tuple[TextField, str]]:
+    """The parts of an article detection reads, in reading order, without repeats.
+
+    Returns ``(field, text)`` pairs; a field's text is a prefix of the article's
+    field (the title may lose its `` - Publisher`` suffix), so offsets into it
+    are offsets into the article's field.
+    """
+    title = _title_without_publisher(article.title) if article.title.strip() else ""
+    summary, text = article.summary, article.text
+    if summary.strip():
+        short = _TRUNCATED.sub("", _normalized(summary))
+        head = _normalized(title)
+        if (
+            (text.strip() and short in _normalized(text))
+            or short in (head, _normalized(article.title))
+            # Google News: the summary is the title followed by the publisher's name.
+            or (head and short.startswith(head) and len(short[len(head) :].split()) <= 6)
+        ):
+            summary = ""
+    out: list[tuple[TextField, str]] = []
+    if title.strip():
+        out.append(("title", title))
+    if summary.strip():
+        out.append(("summary", summary))
+    if text.strip():
+        out.append(("text", text))
+    return out
+
+
+@dataclass
+class _Sentence:
+    field: TextField
+    start: int
+    end: int
+    weight: float
+    source: str
+    hits: list[Hit] = dataclasses.field(default_factory=list)
+
+
+@dataclass
+class _CompiledTopic:
+    topic: Topic
+    group_ids: dict[str, int]
+    names: dict[int, str]
+    weights: dict[int, float]
+    window_groups: frozenset[int]
+    article_groups: frozenset[int]
+    required_all: tuple[int, ...]
+    required_any: tuple[int, ...]
+    focus: frozenset[int]
+    headline: frozenset[int]
+    scored: frozenset[int]
+    exclusions: list[tuple[int, frozenset[int], frozenset[int]]]
+
+
+@dataclass
+class _Window:
+    sentences: list[_Sentence]
+    groups: set[int]
+    weight: float
+    strength: float
+    span: tuple[int, int]
+    cancelled_by: str | None = None
+    counted: bool = False
+
+
+class Engine:
+    """A set of topics compiled together: one term pass serves them all."""
+
+    def __init__(self, topics: Sequence[Topic]) -> None:
+        self.topics: list[_CompiledTopic] = []
+        specs: list[tuple[int, str, bool, bool]] = []
+        next_id = 0
+        for topic in topics:
+            group_ids: dict[str, int] = {}
+            for name, group in topic.groups.items():
+                group_ids[name] = next_id
+                specs.extend(
+                    (next_id, term, exact, ignore) for term, exact, ignore in group.all_terms()
+                )
+                next_id += 1
+            names = {gid: name for name, gid in group_ids.items()}
+            weights = {group_ids[name]: group.weight for name, group in topic.groups.items()}
+            rule = topic.rule
+            self.topics.append(
+                _CompiledTopic(
+                    topic=topic,
+                    group_ids=group_ids,
+                    names=names,
+                    weights=weights,
+                    window_groups=frozenset(
+                        group_ids[n] for n, g in topic.groups.items() if g.scope == "window"
+                    ),
+                    article_groups=frozenset(
+                        group_ids[n] for n, g in topic.groups.items() if g.scope == "article"
+                    ),
+                    required_all=tuple(group_ids[name] for name in rule.all),
+                    required_any=tuple(group_ids[name] for name in rule.any),
+                    focus=frozenset(group_ids[name] for name in rule.focus),
+                    headline=frozenset(group_ids[name] for name in rule.headline),
+                    scored=frozenset(
+                        {group_ids[name] for name in (*rule.all, *rule.any)}
+                        | {gid for gid, weight in weights.items() if weight > 0}
+                    ),
+                    exclusions=[
+                        (
+                            index,
+                            frozenset(group_ids[name] for name in exclusion.when),
+                            frozenset(group_ids[name] for name in exclusion.unless),
+                        )
+                        for index, exclusion in enumerate(topic.exclusions)
+                    ],
+                )
+            )
+        self.matcher = Matcher(specs)
+        # Every topic needs each group of rule.all somewhere in the article: when the
+        # text has no term of any topic's smallest such group, nothing can be flagged.
+        self.gate: Gate | None = None
+        if all(topic.rule.all for topic in topics):
+            gate_terms: list[str] = []
+            for topic in topics:
+                smallest = min(
+                    (topic.groups[name] for name in topic.rule.all),
+                    key=lambda group: len(group.all_terms()),
+                )
+                gate_terms.extend(term for term, _, ignore in smallest.all_terms() if not ignore)
+            self.gate = Gate(gate_terms)
+
+    # ------------------------------------------------------------------ matching
+
+    def analyze(self, article: Article) -> list[Explanation]:
+        """Explain the article for every topic of the engine, in the engine's order."""
+        return self._analyze([(name, text, fold(text)) for name, text in reading_fields(article)])
+
+    def flagged(self, article: Article) -> list[Explanation]:
+        """The explanations of the topics that flag the article (the gate skips the rest)."""
+        folded = [(name, text, fold(text)) for name, text in reading_fields(article)]
+        if self.gate is not None and not any(self.gate(item.text) for _, _, item in folded):
+            return []
+        return [
+            explanation
+            for explanation in self._analyze(folded, only_flagged=True)
+            if explanation.flagged
+        ]
+
+    def _analyze(
+        self, folded: list[tuple[TextField, str, Folded]], *, only_flagged: bool = False
+    ) -> list[Explanation]:
+        fields = [(name, text, self.matcher.find(item)) for name, text, item in folded]
+        sentences_cache: dict[int, list[_Sentence]] = {}
+        out = []
+        for compiled in self.topics:
+            explanation = self._explain(compiled, fields, sentences_cache, only_flagged)
+            if explanation is not None:
+                out.append(explanation)
+        return out
+
+    # ------------------------------------------------------------------ one topic
+
+    def _sentences(
+        self,
+        compiled: _CompiledTopic,
+        fields: list[tuple[TextField, str, list[Hit]]],
+    ) -> list[_Sentence]:
+        weights = compiled.topic.fields
+        own = compiled.names
+        out: list[_Sentence] = []
+        seen: set[str] = set()
+        for name, text, hits in fields:
+            topic_hits = [hit for hit in hits if hit.group in own]
+            if name == "title":
+                spans = [(0, len(text.rstrip()))]
+            else:
+                spans = split_sentences(text)
+            starts = [start for start, _ in spans]
+            field_sentences = []
+            for index, (start, end) in enumerate(spans):
+                if name == "title":
+                    weight = weights.title
+                elif name == "summary":
+                    weight = weights.summary
+                elif index < weights.lead_sentences:
+                    weight = weights.lead
+                elif index < weights.tail_after:
+                    weight = weights.body
+                else:
+                    weight = weights.tail
+                field_sentences.append(_Sentence(name, start, end, weight, text))
+            for hit in topic_hits:
+                index = bisect_right(starts, hit.start) - 1
+                if index >= 0 and hit.start < field_sentences[index].end:
+                    field_sentences[index].hits.append(hit)
+            for sentence in field_sentences:
+                if sentence.hits:
+                    key = _normalized(text[sentence.start : sentence.end]).lower()
+                    if key in seen:
+                        sentence.hits = []  # a repeat: it was counted where it first appeared
+                    else:
+                        seen.add(key)
+            out.extend(field_sentences)
+        return out
+
+    def _explain(
+        self,
+        compiled: _CompiledTopic,
+        fields: list[tuple[TextField, str, list[Hit]]],
+        sentences_cache: dict[int, list[_Sentence]],
+        only_flagged: bool = False,
+    ) -> Explanation | None:
+        """The explanation; None when ``only_flagged`` and the topic does not flag it."""
+        topic = compiled.topic
+        own = compiled.names
+        found: dict[int, list[tuple[TextField, str, Hit]]] = {}
+        for name, text, hits in fields:
+            for hit in hits:
+                if hit.group in own:
+                    found.setdefault(hit.group, []).append((name, text, hit))
+        missing = tuple(own[gid] for gid in compiled.required_all if gid not in found)
+        if compiled.required_any and not any(gid in found for gid in compiled.required_any):
+            missing += tuple(own[gid] for gid in compiled.required_any)
+        if missing and only_flagged:
+            return None
+        base = {
+            "topic": topic.name,
+            "threshold": topic.threshold,
+            "groups": tuple(_group_match(own[gid], found[gid]) for gid in sorted(found)),
+            "missing": missing,
+        }
+        if missing:
+            return Explanation(
+                score=0.0,
+                flagged=False,
+                reason="not flagged: no "
+                + ", no ".join(repr(name) for name in missing)
+                + " term anywhere",
+                **base,
+            )
+        present = set(found)
+        in_title = {gid for gid, items in found.items() if any(f == "title" for f, _, _ in items)}
+        # Title and article exclusions.
+        for index, when, unless in compiled.exclusions:
+            exclusion = topic.exclusions[index]
+            if exclusion.scope == "window":
+                continue
+            scope = in_title if exclusion.scope == "title" else present
+            if not (when & scope) or (unless & scope):
+                continue
+            if only_flagged:
+                return None
+            fired = ExclusionHit(
+                name=exclusion.name,
+                scope=exclusion.scope,
+                terms=_terms_of(found, when, title_only=exclusion.scope == "title"),
+            )
+            return Explanation(
+                score=0.0,
+                flagged=False,
+                reason=f"not flagged: exclusion {exclusion.name!r} fired "
+                f"({', '.join(fired.terms)})",
+                exclusions=(fired,),
+                **base,
+            )
+        key = id(compiled)
+        sentences = sentences_cache.get(key)
+        if sentences is None:
+            sentences = self._sentences(compiled, fields)
+            sentences_cache[key] = sentences
+        windows, exclusion_hits = self._windows(compiled, sentences)
+        valid = [window for window in windows if window.cancelled_by is None]
+        if not valid and only_flagged:
+            return None
+        if not valid:
+            reason = (
+                "not flagged: every window was cancelled by an exclusion"
+                if windows
+                else "not flagged: the rule's groups never meet within "
+                f"{topic.rule.window} sentence(s)"
+            )
+            return Explanation(
+                score=0.0,
+                flagged=False,
+                reason=reason,
+                exclusions=exclusion_hits,
+                windows=tuple(_public_window(w, own) for w in windows[:10]),
+                **base,
+            )
+        scoring = topic.scoring
+        total = 0.0
+        factor = 1.0
+        used: set[int] = set()
+        contributions: dict[str, float] = {}
+        counted = 0
+        for window in valid:
+            if counted >= scoring.max_windows:
+                break
+            indexes = set(range(window.span[0], window.span[1] + 1))
+            if indexes & used:
+                continue
+            used |= indexes
+            window.counted = True
+            value = factor * window.strength
+            total += value
+            main = max(window.sentences, key=lambda s: (s.weight, -s.start)).field
+            contributions[main] = contributions.get(main, 0.0) + value
+            factor *= scoring.extra
+            counted += 1
+        context = sum(compiled.weights[gid] for gid in compiled.article_groups if gid in found)
+        logit = scoring.bias + scoring.scale * (total + context)
+        score = round(_sigmoid(logit), 4)
+        flagged = score >= topic.threshold
+        if only_flagged and not flagged:
+            return None
+        best = valid[0]
+        reason = (
+            f"{'flagged' if flagged else 'not flagged'}: score {score:.2f} "
+            f"{'>=' if flagged else '<'} {topic.threshold:.2f}; best window has "
+            + ", ".join(own[gid] for gid in sorted(best.groups))
+        )
+        return Explanation(
+            score=score,
+            flagged=flagged,
+            reason=reason,
+            exclusions=exclusion_hits,
+            windows=tuple(_public_window(w, own) for w in windows[:10]),
+            contributions=tuple(
+                (name, round(value, 4)) for name, value in sorted(contributions.items())
+            ),
+            evidence_total=round(total, 4),
+            context=round(context, 4),
+            logit=round(logit, 4),
+            **base,
+        )
+
+    def _windows(
+        self, compiled: _CompiledTopic, sentences: list[_Sentence]
+    ) -> tuple[list[_Window], tuple[ExclusionHit, ...]]:
+        size = compiled.topic.rule.window
+        hit_indexes = [index for index, sentence in enumerate(sentences) if sentence.hits]
+        starts: set[int] = set()
+        for index in hit_indexes:
+            starts.update(range(max(0, index - size + 1), index + 1))
+        by_span: dict[tuple[int, int], _Window] = {}
+        fired: dict[int, tuple[set[str], int]] = {}
+        topic = compiled.topic
+        anchored: set[int] = set()
+        title_groups: set[int] = set()
+        if compiled.headline and sentences and sentences[0].field == "title":
+            title_groups = {hit.group for hit in sentences[0].hits}
+            anchored = title_groups & compiled.headline
+        for start in sorted(starts):
+            chosen = sentences[start : start + size]
+            own_groups = {hit.group for sentence in chosen for hit in sentence.hits}
+            borrowed = set() if chosen[0].field == "title" else anchored - own_groups
+            groups = own_groups | borrowed
+            # A window that takes its subject from the headline takes its context too.
+            context = own_groups | title_groups if borrowed else own_groups
+            if not all(gid in groups for gid in compiled.required_all):
+                continue
+            if compiled.required_any and not any(gid in groups for gid in compiled.required_any):
+                continue
+            scored = [
+                start + offset
+                for offset, sentence in enumerate(chosen)
+                if any(hit.group in compiled.scored for hit in sentence.hits)
+            ]
+            if not scored:
+                continue
+            span = (scored[0], scored[-1])
+            members = sentences[span[0] : span[1] + 1]
+            value, centre = _strength(compiled, chosen, groups)
+            weight = centre.weight if centre is not None else max(s.weight for s in members)
+            strength = weight * value
+            cancelled_by = None
+            for index, when, unless in compiled.exclusions:
+                exclusion = topic.exclusions[index]
+                if exclusion.scope != "window" or not (when & context) or (unless & context):
+                    continue
+                cancelled_by = exclusion.name
+                terms, count = fired.get(index, (set(), 0))
+                with_title = [sentences[0], *chosen] if borrowed else chosen
+                terms.update(
+                    _surface(sentence, hit)
+                    for sentence in with_title
+                    for hit in sentence.hits
+                    if hit.group in when
+                )
+                fired[index] = (terms, count + 1)
+                break
+            window = _Window(members, groups, weight, strength, span, cancelled_by)
+            previous = by_span.get(span)
+            if previous is None or _better(window, previous):
+                by_span[span] = window
+        windows = sorted(
+            by_span.values(),
+            key=lambda w: (w.cancelled_by is not None, -w.strength, w.span[0]),
+        )
+        exclusion_hits = tuple(
+            ExclusionHit(
+                name=topic.exclusions[index].name,
+                scope="window",
+                terms=tuple(sorted(terms)),
+                cancelled=count,
+            )
+            for index, (terms, count) in sorted(fired.items())
+        )
+        return windows, exclusion_hits
+
+
+def _strength(
+    compiled: _CompiledTopic, sentences: list[_Sentence], groups: set[int]
+) -> tuple[float, _Sentence | None]:
+    """The sum of the group weights (in full in the centre sentence, ``spread`` times
+    elsewhere), and the centre sentence, whose position weight the window takes."""
+    weights = compiled.weights
+    counted = [gid for gid in groups if gid in compiled.window_groups]
+    best: set[int] = set()
+    centre: _Sentence | None = None
+    best_value = -math.inf
+    for sentence in sentences:
+        own = {hit.group for hit in sentence.hits}
+        if compiled.focus and not (own & compiled.focus):
+            continue
+        value = sum(weights[gid] for gid in own if gid in compiled.window_groups)
+        if value > best_value:
+            best, best_value, centre = own, value, sentence
+    spread = compiled.topic.scoring.spread
+    return sum(weights[gid] * (1.0 if gid in best else spread) for gid in counted), centre
+
+
+def _better(window: _Window, other: _Window) -> bool:
+    if (window.cancelled_by is None) != (other.cancelled_by is None):
+        return window.cancelled_by is None
+    return window.strength > other.strength
+
+
+def _sigmoid(value: float) -> float:
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exp = math.exp(value)
+    return exp / (1.0 + exp)
+
+
+def _surface(sentence: _Sentence, hit: Hit) -> str:
+    return _SPACES.sub(" ", sentence.source[hit.start : hit.end])
+
+
+def _group_match(name: str, items: list[tuple[TextField, str, Hit]]) -> GroupMatch:
+    terms: list[str] = []
+    for _, text, hit in items:
+        surface = _SPACES.sub(" ", text[hit.start : hit.end])
+        if surface not in terms:
+            terms.append(surface)
+    return GroupMatch(group=name, terms=tuple(terms), count=len(items))
+
+
+def _terms_of(
+    found: dict[int, list[tuple[TextField, str, Hit]]],
+    groups: frozenset[int],
+    *,
+    title_only: bool = False,
+) -> tuple[str, ...]:
+    terms: list[str] = []
+    for gid in sorted(groups):
+        for field_name, text, hit in found.get(gid, ()):
+            if title_only and field_name != "title":
+                continue
+            surface = _SPACES.sub(" ", text[hit.start : hit.end])
+            if surface not in terms:
+                terms.append(surface)
+    return tuple(terms)
+
+
+def _public_window(window: _Window, names: dict[int, str]) -> EvidenceWindow:
+    evidence: list[Evidence] = []
+    by_field: dict[TextField, list[_Sentence]] = {}
+    for sentence in window.sentences:
+        by_field.setdefault(sentence.field, []).append(sentence)
+    for field_name, members in by_field.items():
+        start, end = members[0].start, members[-1].end
+        source = members[0].source
+        matches = tuple(
+            TermMatch(
+                group=names[hit.group],
+                term=source[hit.start : hit.end],
+                start=hit.start,
+                end=hit.end,
+            )
+            for sentence in members
+            for hit in sentence.hits
+        )
+        evidence.append(
+            Evidence(
+                field=field_name,
+                start=start,
+                end=end,
+                text=source[start:end],
+                matches=matches,
+            )
+        )
+    return EvidenceWindow(
+        evidence=tuple(evidence),
+        groups=tuple(sorted(names[gid] for gid in window.groups)),
+        weight=round(window.weight, 4),
+        strength=round(window.strength, 4),
+        counted=window.counted,
+        cancelled_by=window.cancelled_by,
+    )

@@ -1,0 +1,119 @@
+"""The engine's behaviour: fields, windows, exclusions, scores and explanations."""
+
+from __future__ import annotations
+
+from pressmon import Article, Topic, detect, explain
+from pressmon._detect import builtin_topics, resolve_topics
+from pressmon._detect._engine import reading_fields
+
+TOPIC = "alpine-us-expansion"
+LEAD = "Alpine will enter the United States in 2027 with AutoNation dealers."
+
+
+def test_a_summary_repeated_in_the_text_is_not_counted_twice() -> None:
+    """A summary that the text already contains adds nothing to the score."""
+    text_only = explain(Article(text=LEAD + "\n\nMore follows."), TOPIC)
+    both = explain(Article(summary=LEAD, text=LEAD + "\n\nMore follows."), TOPIC)
+    assert both.score == text_only.score
+    assert both.evidence_total == text_only.evidence_total
+
+
+def test_teasers_and_google_news_summaries_are_not_counted_twice() -> None:
+    """A teaser cut with '…' that the text continues, or a summary that is the title plus
+    the publisher (Google News), is not read a second time."""
+    text = LEAD + " The first cars will arrive in Florida.\n\nMore follows."
+    teaser = Article(summary=LEAD[:40] + "…", text=text)
+    assert [name for name, _ in reading_fields(teaser)] == ["text"]
+    google = Article(
+        title="Alpine et AutoNation s'associent - Les Échos",
+        summary="Alpine et AutoNation s'associent Les Échos",
+    )
+    assert [name for name, _ in reading_fields(google)] == ["title"]
+
+
+def test_a_title_repeated_as_the_first_line_is_not_counted_twice() -> None:
+    """Feeds that put the headline at the top of the text do not double the evidence."""
+    title = "Alpine confirms its US launch for 2027"
+    alone = explain(Article(title=title, text="Nothing else here."), TOPIC)
+    repeated = explain(Article(title=title, text=title + "\n\nNothing else here."), TOPIC)
+    assert repeated.evidence_total == alone.evidence_total
+
+
+def test_the_publisher_after_a_dash_is_not_read() -> None:
+    """Google News titles end in ' - Publisher'; 'USA Today' there is not the US market."""
+    article = Article(title="Alpine A290 review: small, fast and fun - USA Today")
+    assert reading_fields(article) == [("title", "Alpine A290 review: small, fast and fun")]
+    explanation = explain(article, TOPIC)
+    assert "market" in explanation.missing and not explanation.flagged
+
+
+def test_more_evidence_scores_higher_and_scores_stay_in_range() -> None:
+    """A title alone < title + supporting summary; every score is within [0, 1]."""
+    title = "Alpine plans its US launch"
+    weak = explain(Article(title=title), TOPIC)
+    strong = explain(
+        Article(title=title, summary="AutoNation dealers will sell the cars in America from 2027."),
+        TOPIC,
+    )
+    assert 0.0 <= weak.score < strong.score <= 1.0
+    assert len([w for w in strong.windows if w.counted]) >= 1
+
+
+def test_exclusions_are_reported_with_their_terms() -> None:
+    """An F1 race story: the f1-race exclusion fired, with the terms that made it fire."""
+    article = Article(title="Gasly scores for Alpine at the United States Grand Prix")
+    explanation = explain(article, TOPIC)
+    assert not explanation.flagged
+    (hit,) = [hit for hit in explanation.exclusions if hit.name == "f1-race"]
+    assert hit.cancelled >= 1 and "Grand Prix" in hit.terms
+    assert all(window.cancelled_by == "f1-race" for window in explanation.windows)
+
+
+def test_a_title_about_another_brand_cancels_the_article() -> None:
+    """A headline about Cupra's US plan is not Alpine's, even if Alpine is named in the text."""
+    article = Article(
+        title="Cupra confirms US launch",
+        text="Cupra, a rival of Alpine in Europe, will launch in the US in 2027.",
+    )
+    explanation = explain(article, TOPIC)
+    assert not explanation.flagged
+    assert explanation.exclusions[0].scope == "title"
+
+
+def test_the_headline_subject_carries_into_the_body() -> None:
+    """With 'Alpine' in the title, a body sentence about 'the brand' and the US counts."""
+    body = "First paragraph about design.\n\nSecond about the cabin.\n\nThird about power.\n\n"
+    body += "The brand will launch in the United States in 2027."
+    with_title = explain(Article(title="Alpine: the new A110 is coming", text=body), TOPIC)
+    without = explain(Article(title="The new coupe is coming", text=body), TOPIC)
+    assert with_title.flagged and not without.flagged
+
+
+def test_explanation_of_an_article_that_does_not_match() -> None:
+    """Not flagged: the explanation says which required group is missing."""
+    explanation = explain(Article(title="Alpine A110 review"), TOPIC)
+    assert explanation.score == 0.0 and not explanation.flagged
+    assert explanation.missing == ("market",)
+    assert "no 'market' term" in explanation.reason
+
+
+def test_flags_are_sorted_strongest_first_across_topics() -> None:
+    """Several topics: only flagged ones come back, strongest first."""
+    weak = Topic(
+        name="weak",
+        rule={"all": ["brand"]},
+        groups={"brand": {"exact": {"common": ["Alpine"]}}},
+        scoring={"bias": -0.5},
+    )
+    article = Article(title="Alpine confirms its US launch for 2027 with AutoNation")
+    flags = detect(article, [weak, TOPIC])
+    assert [flag.topic for flag in flags] == [TOPIC, "weak"]
+    assert flags[0].score > flags[1].score
+
+
+def test_no_topics_means_no_flags_and_none_means_every_builtin() -> None:
+    """An empty topic list detects nothing; None detects every built-in topic."""
+    article = Article(title="Alpine confirms its US launch for 2027")
+    assert detect(article, []) == []
+    assert {flag.topic for flag in detect(article)} <= set(builtin_topics())
+    assert resolve_topics(None)
