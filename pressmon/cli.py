@@ -92,6 +92,31 @@ def _read_sources_file(parser: argparse.ArgumentParser, path: str) -> list[str]:
     return sources
 
 
+def _add_full_text_options(command: argparse.ArgumentParser) -> None:
+    """--full-text, --full-text-all and --allow-private-pages (scan, explain)."""
+    command.add_argument(
+        "--full-text",
+        action="store_const",
+        const="thin",
+        dest="full_text",
+        help="follow the link of each item that carries little text (under 500 characters) "
+        "and read the article page's main text before detecting topics",
+    )
+    command.add_argument(
+        "--full-text-all",
+        action="store_const",
+        const="all",
+        dest="full_text",
+        help="like --full-text, for every item, even those whose feed gives a long text",
+    )
+    command.add_argument(
+        "--allow-private-pages",
+        action="store_true",
+        help="with --full-text, also follow links to loopback, private and link-local "
+        "addresses (refused by default: links come from third-party feeds)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `pressmon` command (also used to generate docs/cli.md)."""
     parser = argparse.ArgumentParser(
@@ -145,27 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="parse fetched feeds in N worker processes (default: 0, in this process); "
         "faster for hundreds of feeds on a machine with several cores",
     )
-    scan.add_argument(
-        "--full-text",
-        action="store_const",
-        const="thin",
-        dest="full_text",
-        help="follow the link of each item that carries little text (under 500 characters) "
-        "and read the article page's main text before detecting topics",
-    )
-    scan.add_argument(
-        "--full-text-all",
-        action="store_const",
-        const="all",
-        dest="full_text",
-        help="like --full-text, for every item, even those whose feed gives a long text",
-    )
-    scan.add_argument(
-        "--allow-private-pages",
-        action="store_true",
-        help="with --full-text, also follow links to loopback, private and link-local "
-        "addresses (refused by default: links come from third-party feeds)",
-    )
+    _add_full_text_options(scan)
     scan.add_argument(
         "--topic",
         action="append",
@@ -230,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--only-flagged", action="store_true", help="explain only the articles that are flagged"
     )
+    _add_full_text_options(explain)
 
     commands.add_parser(
         "demo",
@@ -255,6 +261,13 @@ def _check_topics(
         return resolve_topics(topics)
     except TopicError as error:
         parser.error(str(error))
+
+
+def _check_full_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.allow_private_pages and not args.full_text:
+        parser.error(
+            f"{args.command}: --allow-private-pages applies to --full-text: add --full-text"
+        )
 
 
 def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -344,7 +357,12 @@ def _run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pressmon._scan import scan
 
     topics = args.resolved_topics or resolve_topics(None)
-    results = scan(args.sources, topics=[])
+    results = scan(
+        args.sources,
+        topics=[],
+        full_text=args.full_text or False,
+        allow_private_pages=args.allow_private_pages,
+    )
     style = Style.for_stream(out)
     records = []
     failed = 0
@@ -387,13 +405,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.sources = [*args.sources, *_read_sources_file(parser, args.sources_file)]
             if not args.sources:
                 parser.error("scan: give at least one SOURCE, or --sources FILE")
-            if args.allow_private_pages and not args.full_text:
-                parser.error("scan: --allow-private-pages applies to --full-text: add --full-text")
+            _check_full_text(parser, args)
             return _run_scan(args, out, err)
         if args.command == "discover":
             return _run_discover(parser, args, out, err)
         if args.command == "explain":
             args.resolved_topics = _check_topics(parser, args.topics)
+            _check_full_text(parser, args)
             return _run_explain(args, out, err)
         if args.command == "demo":
             from pressmon._demo import run_demo

@@ -454,6 +454,23 @@ def test_bad_full_text_values_are_refused() -> None:
 # ---------------------------------------------------------------- command line, progress
 
 
+def test_explain_full_text_explains_the_page_text(
+    run_pressmon: RunPressmon, http_server: TestServer
+) -> None:
+    """`pressmon explain URL --full-text --allow-private-pages` explains the article as enriched:
+    the relevant story is flagged on its page's text, the look-alike is not."""
+    items = serve_site(http_server)
+    feed = site_feed(http_server, [items["relevant"][0], items["lookalike"][0]])
+    result = run_pressmon(
+        "explain", feed, "--full-text", "--allow-private-pages", "--format", "jsonl"
+    )
+    assert result.returncode == 0, result.stderr
+    relevant, lookalike = (json.loads(line) for line in result.stdout.splitlines())
+    assert relevant["extraction"]["status"] == "ok" and lookalike["extraction"]["status"] == "ok"
+    assert [e["flagged"] for e in relevant["explanations"] if e["topic"] == TOPIC] == [True]
+    assert [e["flagged"] for e in lookalike["explanations"] if e["topic"] == TOPIC] == [False]
+
+
 def test_allow_private_pages_needs_full_text(run_pressmon: RunPressmon, seed_path: Path) -> None:
     """`--allow-private-pages` alone is a usage error that names the missing option."""
     result = run_pressmon("scan", seed_path, "--allow-private-pages")
