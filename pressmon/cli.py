@@ -324,9 +324,23 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(
             f"{articles} article(s) from {read} source(s), {flagged} flagged"
             + (f"; {failed} source(s) failed" if failed else "")
+            + (_full_text_summary(results) if args.full_text else "")
             + "\n"
         )
     return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _full_text_summary(results: Sequence[Any]) -> str:
+    """``; pages: 12 ok, 1 not an article, 2 failed, 3 skipped`` (the non-zero counts)."""
+    counts: dict[str, int] = {}
+    for result in results:
+        for item in result.items:
+            if item.article.extraction is not None:
+                status = item.article.extraction.status
+                counts[status] = counts.get(status, 0) + 1
+    labels = {"ok": "ok", "not_article": "not an article", "failed": "failed", "skipped": "skipped"}
+    parts = [f"{counts[status]} {label}" for status, label in labels.items() if counts.get(status)]
+    return f"; pages: {', '.join(parts)}" if parts else "; pages: none needed"
 
 
 def _run_discover(

@@ -454,6 +454,20 @@ def test_bad_full_text_values_are_refused() -> None:
 # ---------------------------------------------------------------- command line, progress
 
 
+def test_scan_text_output_counts_the_pages(
+    run_pressmon: RunPressmon, http_server: TestServer
+) -> None:
+    """In text format, the summary line with --full-text counts the pages by outcome."""
+    items = serve_site(http_server)
+    feed = site_feed(http_server, items["relevant"] + items["lookalike"] + items["broken"])
+    result = run_pressmon("scan", feed, "--full-text", "--allow-private-pages")
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert last == (
+        "8 article(s) from 1 source(s), 2 flagged; pages: 5 ok, 1 not an article, 2 failed"
+    )
+
+
 def test_explain_full_text_explains_the_page_text(
     run_pressmon: RunPressmon, http_server: TestServer
 ) -> None:
