@@ -46,18 +46,22 @@ if TYPE_CHECKING:
     from pressmon._enrich import MemoryPageCache, PageCache, aenrich, enrich
     from pressmon._extract import extract_article
     from pressmon._fetch import Fetcher, afetch, discover_feeds, fetch, google_news_url
+    from pressmon._monitor import run_monitor
     from pressmon._parse import parse_feed
     from pressmon._parse._pool import parse_feeds
     from pressmon._scan import scan
     from pressmon._sources import read_path
     from pressmon._urls import canonicalize_url
+    from pressmon.config import MonitorConfig, load_config
     from pressmon.models import (
+        Alert,
         Article,
         Evidence,
         EvidenceWindow,
         ExclusionHit,
         Explanation,
         Extraction,
+        FeedReport,
         FeedRequest,
         FetchFailure,
         FetchResult,
@@ -65,13 +69,16 @@ if TYPE_CHECKING:
         GroupMatch,
         PageResponse,
         ParsedFeed,
+        RunReport,
         ScannedArticle,
         ScanResult,
         Source,
+        StoryCopy,
         TermMatch,
     )
 
 __all__ = [
+    "Alert",
     "Article",
     "ConfigError",
     "Evidence",
@@ -80,6 +87,7 @@ __all__ = [
     "Explanation",
     "Extraction",
     "ExtractionError",
+    "FeedReport",
     "FeedRequest",
     "FetchError",
     "FetchFailure",
@@ -88,12 +96,14 @@ __all__ = [
     "Flag",
     "GroupMatch",
     "MemoryPageCache",
+    "MonitorConfig",
     "NotAFeedError",
     "PageCache",
     "PageResponse",
     "ParseError",
     "ParsedFeed",
     "PressmonError",
+    "RunReport",
     "ScanResult",
     "ScannedArticle",
     "Source",
@@ -102,6 +112,7 @@ __all__ = [
     "StateLockedError",
     "StateVersionError",
     "StoreError",
+    "StoryCopy",
     "TermMatch",
     "Topic",
     "TopicError",
@@ -117,22 +128,26 @@ __all__ = [
     "extract_article",
     "fetch",
     "google_news_url",
+    "load_config",
     "load_topic",
     "parse_feed",
     "parse_feeds",
     "read_path",
     "resolve_topics",
+    "run_monitor",
     "scan",
 ]
 
 # name -> the module that defines it; imported on first access.
 _LAZY: dict[str, str] = {
+    "Alert": "pressmon.models",
     "Article": "pressmon.models",
     "Evidence": "pressmon.models",
     "EvidenceWindow": "pressmon.models",
     "ExclusionHit": "pressmon.models",
     "Explanation": "pressmon.models",
     "Extraction": "pressmon.models",
+    "FeedReport": "pressmon.models",
     "FeedRequest": "pressmon.models",
     "FetchFailure": "pressmon.models",
     "FetchResult": "pressmon.models",
@@ -140,12 +155,15 @@ _LAZY: dict[str, str] = {
     "Flag": "pressmon.models",
     "GroupMatch": "pressmon.models",
     "MemoryPageCache": "pressmon._enrich",
+    "MonitorConfig": "pressmon.config",
     "PageCache": "pressmon._enrich",
     "PageResponse": "pressmon.models",
     "ParsedFeed": "pressmon.models",
+    "RunReport": "pressmon.models",
     "ScanResult": "pressmon.models",
     "ScannedArticle": "pressmon.models",
     "Source": "pressmon.models",
+    "StoryCopy": "pressmon.models",
     "TermMatch": "pressmon.models",
     "Topic": "pressmon._detect",
     "aenrich": "pressmon._enrich",
@@ -159,11 +177,13 @@ _LAZY: dict[str, str] = {
     "extract_article": "pressmon._extract",
     "fetch": "pressmon._fetch",
     "google_news_url": "pressmon._fetch",
+    "load_config": "pressmon.config",
     "load_topic": "pressmon._detect",
     "parse_feed": "pressmon._parse",
     "parse_feeds": "pressmon._parse._pool",
     "read_path": "pressmon._sources",
     "resolve_topics": "pressmon._detect",
+    "run_monitor": "pressmon._monitor",
     "scan": "pressmon._scan",
 }
 

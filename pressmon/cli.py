@@ -1,7 +1,8 @@
 """The ``pressmon`` command: argument parsing and output, over the library.
 
 Exit codes: 0 when every source was read, 1 when some failed, 2 for a usage
-error (an unknown option or topic), 130 when interrupted.
+error (an unknown option or topic), 130 when interrupted. ``pressmon run`` has
+its own (see ``pressmon run --help``).
 """
 
 from __future__ import annotations
@@ -245,6 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
             "and print the flagged articles."
         ),
     )
+
+    from pressmon._cli_monitor import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -431,6 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from pressmon._demo import run_demo
 
             return run_demo(out)
+        if args.command in ("run", "opml"):
+            from pressmon._cli_monitor import run_command
+
+            return run_command(args, out, err)
         parser.error(
             f"unknown command {args.command!r}"
         )  # pragma: no cover - argparse refuses first
