@@ -162,7 +162,7 @@ def _blocked_message(message: str) -> str:
     reason = message.removeprefix("refused: ").removesuffix(_PRIVATE_HINT)
     return (
         f"not followed: {reason}; links found in feeds never reach private addresses "
-        "unless allowed (allow_private_pages=True, --allow-private-pages)"
+        "unless allowed (allow_private_pages = true, or --allow-private-pages)"
     )
 
 

@@ -129,7 +129,7 @@ def test_private_and_metadata_addresses_are_skipped_without_a_request(
 
     for before, after in zip(articles, enriched, strict=True):
         assert after.extraction is not None and after.extraction.status == "skipped"
-        assert "allow_private_pages=True" in (after.extraction.message or "")
+        assert "allow_private_pages = true" in (after.extraction.message or "")
         assert after.text == "" and after.summary == "Teaser." and after.id == before.id
     assert http_server.hits("/page") == 0
 
