@@ -677,7 +677,7 @@ def run_monitor(
         StateCorruptError: the state file is damaged (see ``docs/monitor.md`` to rebuild it).
         StateVersionError: the state was written by a newer pressmon.
 
-    Example:
+    Examples:
         >>> report = run_monitor("monitor.toml")  # doctest: +SKIP
         >>> [alert.article.title for alert in report.alerts]  # doctest: +SKIP
     """

@@ -115,7 +115,7 @@ def scan(
         One result per file read, in the order given; a failed source has
         ``error`` set and no items.
 
-    Example:
+    Examples:
         >>> result, = scan(["seeds/000_bbe417a4b73ce4ce.txt"])
         >>> [flag.topic for flag in result.items[0].flags]
         ['alpine-us-expansion']

@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
 
 import pytest
 from httpserver import TestServer
@@ -20,70 +18,30 @@ SEED = ROOT / "seeds" / "000_bbe417a4b73ce4ce.txt"
 
 
 class Completed(subprocess.CompletedProcess[str]):
-    """A finished ``pressmon`` run, with the peak memory of that process alone."""
+    """A finished ``pressmon`` run; with ``peak_memory=True``, its own peak memory."""
 
-    max_rss_kib: int
-    """Peak resident memory of the run's process (and its children), in KiB."""
+    peak_rss_kib: int | None = None
+    """The run's peak resident memory (Linux ``VmHWM``), in KiB, when it was measured."""
 
 
 RunPressmon = Callable[..., Completed]
 
+# Runs ``python -m pressmon`` and, at exit, writes the process's VmHWM to a file.
+# Not ru_maxrss: Linux carries it across exec from the forking parent, so a run
+# started by a large pytest process would report pytest's memory, not its own.
+_MEASURED_LAUNCH = """
+import atexit, os, runpy, sys
 
-def _run_measured(
-    command: Sequence[str], stdin: bytes | None, cwd: Path, env: dict[str, str], timeout: float
-) -> Completed:
-    """Run a command like subprocess.run, but reap it with wait4 to read its own rusage.
+def _write_peak():
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["PRESSMON_TEST_PEAK_FILE"], "w", encoding="ascii") as out:
+        out.write(peak)
 
-    ``RUSAGE_CHILDREN`` would give the peak of every child the test process ever
-    had (a headless browser of another test included), not of this run.
-    """
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=cwd,
-        env=env,
-    )
-    outputs: dict[str, bytes] = {}
-
-    def drain(name: str, stream: IO[bytes]) -> None:
-        outputs[name] = stream.read()
-
-    assert process.stdout is not None and process.stderr is not None
-    readers = [
-        threading.Thread(target=drain, args=("out", process.stdout)),
-        threading.Thread(target=drain, args=("err", process.stderr)),
-    ]
-    for reader in readers:
-        reader.start()
-    if process.stdin is not None:
-        process.stdin.write(stdin or b"")
-        process.stdin.close()
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            process.kill()
-            os.wait4(process.pid, 0)
-            process.returncode = -9
-            raise subprocess.TimeoutExpired(command, timeout)
-        time.sleep(0.01)
-    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    for reader in readers:
-        reader.join()
-    process.stdout.close()
-    process.stderr.close()
-    completed = Completed(
-        command,
-        process.returncode,
-        outputs["out"].decode("utf-8"),
-        outputs["err"].decode("utf-8"),
-    )
-    completed.max_rss_kib = usage.ru_maxrss
-    return completed
+atexit.register(_write_peak)
+sys.argv[0] = "pressmon"
+runpy.run_module("pressmon", run_name="__main__", alter_sys=True)
+"""
 
 
 @pytest.fixture
@@ -108,10 +66,32 @@ def run_pressmon(tmp_path: Path) -> RunPressmon:
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
         timeout: float = 120,
+        peak_memory: bool = False,
     ) -> Completed:
         environment = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", **(env or {})}
         command: Sequence[str] = [sys.executable, "-m", "pressmon", *map(os.fspath, args)]
-        return _run_measured(command, stdin, cwd or tmp_path, environment, timeout)
+        peak_file = tmp_path / f"peak-{time.monotonic_ns()}.txt"
+        if peak_memory:
+            environment["PRESSMON_TEST_PEAK_FILE"] = str(peak_file)
+            command = [sys.executable, "-c", _MEASURED_LAUNCH, *map(os.fspath, args)]
+        completed = subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            cwd=cwd or tmp_path,
+            env=environment,
+            timeout=timeout,
+            check=False,
+        )
+        result = Completed(
+            completed.args,
+            completed.returncode,
+            completed.stdout.decode("utf-8"),
+            completed.stderr.decode("utf-8"),
+        )
+        if peak_memory:
+            result.peak_rss_kib = int(peak_file.read_text(encoding="ascii"))
+        return result
 
     return run
 

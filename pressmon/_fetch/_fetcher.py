@@ -862,7 +862,7 @@ async def afetch(
             ``deadline``, ``max_bytes``, ``concurrency``, ``per_host``,
             ``retries``, ``user_agent``, ...).
 
-    Example:
+    Examples:
         >>> results = await pressmon.afetch(["https://example.org/feed.xml"])  # doctest: +SKIP
     """
     from pressmon._enrich import enrich_results, full_text_mode
@@ -891,7 +891,7 @@ def fetch(
     with a ``kind`` and a message. With ``full_text=True`` the articles come
     back enriched with their page's text (see :func:`pressmon.enrich`).
 
-    Example:
+    Examples:
         >>> for result in pressmon.fetch(["https://example.org/feed.xml"]):  # doctest: +SKIP
         ...     print(result.url, result.error or len(result.articles))
     """
