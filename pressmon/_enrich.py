@@ -397,7 +397,7 @@ async def aenrich(
     fetched the feeds), so that the pages share its limits and connections
     (then give no ``client`` nor fetcher options).
 
-    Example:
+    Examples:
         >>> async with pressmon.Fetcher() as fetcher:  # doctest: +SKIP
         ...     results = await fetcher.fetch(["https://example.org/feed.xml"])
         ...     articles = await pressmon.aenrich(results[0].articles, fetcher=fetcher)
@@ -462,7 +462,7 @@ def enrich(
     Returns:
         The articles in the order given; the ones not looked at are unchanged.
 
-    Example:
+    Examples:
         >>> (result,) = pressmon.fetch(["https://example.org/feed.xml"])  # doctest: +SKIP
         >>> for article in pressmon.enrich(result.articles):  # doctest: +SKIP
         ...     print(article.title, article.extraction and article.extraction.status)
