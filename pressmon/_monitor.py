@@ -36,7 +36,7 @@ from typing import Any, Protocol, TextIO
 
 from pressmon._crash import crash_point
 from pressmon._dedup import SimilarityIndex, fingerprint, match_story
-from pressmon._store import FeedState, RunLock, SQLiteStore
+from pressmon._store import FeedState, RunLock, SQLiteStore, Store
 from pressmon.config import FeedConfig, FetchConfig, GithubSinkConfig, MonitorConfig, load_config
 from pressmon.exceptions import StateCorruptError
 from pressmon.models import Alert, Article, FeedReport, Flag, RunReport, StoryCopy
@@ -244,7 +244,7 @@ class StatePageCache:
     when a new item links to it.
     """
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: Store) -> None:
         from pressmon._enrich import MemoryPageCache
 
         self._store = store
@@ -274,7 +274,7 @@ def _full_text_mode(config: MonitorConfig, feed: FeedConfig) -> str | None:
 
 def enrich_new_articles(
     config: MonitorConfig,
-    store: SQLiteStore,
+    store: Store,
     feeds: Sequence[FeedConfig],
     results: Sequence[FetchResultLike],
     progress: Progress,
