@@ -92,7 +92,7 @@ def test_markdown_digest_escapes_and_highlights(tmp_path: Path) -> None:
     )
     assert "**Alpine**" in text and "**AutoNation**" in text
     assert "Also in: [Daily](https://daily.example/x)" in text
-    assert escape("a*b_[c](d)") == "a\\*b\\_\\[c\\]\\(d\\)"
+    assert escape("a*b_[c](d) (e)") == "a\\*b\\_\\[c\\](d) (e)"
     build_sink(MarkdownSinkConfig(type="markdown", path=path)).deliver([], CONTEXT)
     assert "No new stories" in path.read_text()
 

@@ -12,7 +12,6 @@ import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -50,15 +49,26 @@ def seed_feed(base_url: str) -> bytes:
 
     (article,) = read_path(seed_path())
     title = article.title or " ".join(article.text.split()[:12]) + " …"
-    date = f"<pubDate>{format_datetime(article.published)}</pubDate>" if article.published else ""
+    date = ""
+    if article.published is not None:
+        # Dublin Core's W3C date keeps the seed's real precision (2023-05), which
+        # an RSS pubDate, always a full timestamp, would invent.
+        partial = article.published_precision in ("year", "month", "day")
+        written = article.published_label if partial else article.published.isoformat()
+        date = f"<dc:date>{written}</dc:date>"
+    paragraphs = article.text.split("\n\n")
+    body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
     return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
         "<title>Seed (pressmon demo)</title>"
         f"<link>{escape(base_url)}/</link><description>The seed article</description>"
         "<language>fr</language><item>"
         f"<title>{escape(title)}</title><link>{escape(base_url)}/seed/{SEED_NAME}</link>"
         f'<guid isPermaLink="false">{SEED_NAME}</guid>{date}'
-        f"<description>{escape(article.text)}</description>"
+        f"<description>{escape(paragraphs[0])}</description>"
+        f"<content:encoded>{escape(body)}</content:encoded>"
         "</item></channel></rss>\n"
     ).encode()
 

@@ -18,7 +18,9 @@ from pressmon.sinks._common import date_label, evidence_segments, source_label, 
 __all__ = ["MarkdownSink", "escape", "render_markdown"]
 
 _SPACES = re.compile(r"\s+")
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# Only what is special inside a line: text never starts a Markdown line here (it
+# follows "## ", "- " or "**"), and "(" only matters right after an escaped "]".
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def escape(text: str) -> str:
