@@ -1,4 +1,4 @@
-"""One monitor run: configuration -> fetch -> dedup -> detect -> store + outbox -> sinks.
+"""One monitor run: config -> fetch -> full text -> dedup -> detect -> store + outbox -> sinks.
 
 The order is what makes alerts reliable (at least once, never twice where the sink
 can tell):
@@ -6,6 +6,8 @@ can tell):
 1. Take the run lock (one run per state file; a second run waits).
 2. Fetch the feeds that are due, with the validators (ETag, Last-Modified) the state
    remembers; a failing feed backs off, Retry-After and Cache-Control are respected.
+   Then, for feeds with ``full_text``, the new items (those the state has not seen)
+   get their article page's text (:func:`enrich_new_articles`).
 3. In **one transaction**: the feeds' new state, every new article with its story and
    flags, and an outbox entry for every new flagged story. A crash before the commit
    leaves the state as it was (the feeds are fetched again, without validators' help
@@ -34,7 +36,7 @@ from typing import Any, Protocol, TextIO
 
 from pressmon._crash import crash_point
 from pressmon._dedup import SimilarityIndex, fingerprint, match_story
-from pressmon._store import FeedState, RunLock, SQLiteStore
+from pressmon._store import FeedState, RunLock, SQLiteStore, Store
 from pressmon.config import FeedConfig, FetchConfig, GithubSinkConfig, MonitorConfig, load_config
 from pressmon.exceptions import StateCorruptError
 from pressmon.models import Alert, Article, FeedReport, Flag, RunReport, StoryCopy
@@ -44,7 +46,10 @@ __all__ = [
     "FeedRequestLike",
     "FetchResultLike",
     "Progress",
+    "StatePageCache",
     "alert_id",
+    "enrich_new_articles",
+    "fetcher_options",
     "redact",
     "run_monitor",
 ]
@@ -115,6 +120,22 @@ async def default_fetch(
     from pressmon._fetch import Fetcher
     from pressmon.models import FeedRequest
 
+    feeds = [
+        FeedRequest(
+            url=request.url,
+            etag=request.etag,
+            last_modified=request.last_modified,
+            name=request.name,
+        )
+        for request in requests
+    ]
+    async with Fetcher(**fetcher_options(config)) as fetcher:
+        results: Sequence[FetchResultLike] = await fetcher.fetch(feeds, progress=progress)
+    return results
+
+
+def fetcher_options(config: FetchConfig) -> dict[str, Any]:
+    """The :class:`~pressmon.Fetcher` options of a ``[fetch]`` table (feeds and pages alike)."""
     options: dict[str, Any] = {
         "timeout": config.timeout,
         "deadline": config.deadline,
@@ -125,18 +146,7 @@ async def default_fetch(
     }
     if config.user_agent:
         options["user_agent"] = config.user_agent
-    feeds = [
-        FeedRequest(
-            url=request.url,
-            etag=request.etag,
-            last_modified=request.last_modified,
-            name=request.name,
-        )
-        for request in requests
-    ]
-    async with Fetcher(**options) as fetcher:
-        results: Sequence[FetchResultLike] = await fetcher.fetch(feeds, progress=progress)
-    return results
+    return options
 
 
 def default_detect(article: Article, topics: Sequence[str] | None) -> Sequence[Flag]:
@@ -171,6 +181,7 @@ class Progress:
         self.bar = bool(isatty and isatty()) and not quiet and os.environ.get("TERM") != "dumb"
         self._total = 0
         self._done = 0
+        self._what = "feeds"
 
     def _write(self, line: str) -> None:
         self.stream.write(redact(line, self.secrets) + "\n")
@@ -194,14 +205,14 @@ class Progress:
         """A failure (shown even with ``--quiet``)."""
         self._write(f"pressmon: error: {message}")
 
-    def start(self, total: int) -> None:
-        """Feeds are about to be fetched."""
-        self._total, self._done = total, 0
+    def start(self, total: int, what: str = "feeds") -> None:
+        """Feeds (or, with ``what="pages"``, article pages) are about to be fetched."""
+        self._total, self._done, self._what = total, 0, what
         if self.bar and total:
             self._draw()
 
     def advance(self, *args: object, **kwargs: object) -> None:
-        """One feed was fetched (the fetcher's progress callback)."""
+        """One feed (or page) was fetched (the fetcher's or the enricher's progress callback)."""
         self._done = min(self._done + 1, self._total)
         if self.bar:
             self._draw()
@@ -216,10 +227,119 @@ class Progress:
         width = max(10, min(40, shutil.get_terminal_size((80, 24)).columns - 40))
         filled = int(width * self._done / max(1, self._total))
         self.stream.write(
-            f"\rpressmon: fetching [{'#' * filled}{'.' * (width - filled)}] "
-            f"{self._done}/{self._total} feeds"
+            f"\rpressmon: {'reading' if self._what == 'pages' else 'fetching'} "
+            f"[{'#' * filled}{'.' * (width - filled)}] {self._done}/{self._total} {self._what}"
         )
         self.stream.flush()
+
+
+class StatePageCache:
+    """The page cache of full-text enrichment in a monitor run: this run's pages in memory,
+    earlier runs' pages from the state.
+
+    A page an earlier run read lives in the state as the article that read it (its
+    text, language, metadata and ``extraction``), kept as long as that article
+    (``retention_days``); no page is stored twice. Only pages that were read (``ok``
+    or ``not_article``) are taken from the state: a page that failed is tried again
+    when a new item links to it.
+    """
+
+    def __init__(self, store: Store) -> None:
+        from pressmon._enrich import MemoryPageCache
+
+        self._store = store
+        self._run = MemoryPageCache()
+
+    def get(self, url: str) -> Article | None:
+        """This run's page for ``url``, else the last stored article that read it, else None."""
+        page = self._run.get(url)
+        if page is not None:
+            return page
+        for article in self._store.articles_with_url(url):
+            extraction = article.extraction
+            if extraction is not None and extraction.status in ("ok", "not_article"):
+                return article
+        return None
+
+    def put(self, url: str, page: Article) -> None:
+        """Keep a page for the rest of the run (the state keeps it with its article)."""
+        self._run.put(url, page)
+
+
+def _full_text_mode(config: MonitorConfig, feed: FeedConfig) -> str | None:
+    from pressmon._enrich import full_text_mode
+
+    return full_text_mode(feed.full_text if feed.full_text is not None else config.full_text)
+
+
+def enrich_new_articles(
+    config: MonitorConfig,
+    store: Store,
+    feeds: Sequence[FeedConfig],
+    results: Sequence[FetchResultLike],
+    progress: Progress,
+) -> dict[int, list[Article]]:
+    """Give the new items of full-text feeds their page's text (before detection).
+
+    Only items the state has not seen are looked at, and of those the thin ones
+    (or all, with ``full_text = "all"``). Pages are fetched with the ``[fetch]``
+    limits (once the feeds are fetched) and read once (:class:`StatePageCache`).
+
+    Returns:
+        For each position in ``feeds`` whose articles changed, the feed's articles with
+        the enriched ones in place.
+    """
+    from pressmon._enrich import Enricher, is_thin
+    from pressmon._fetch import Fetcher
+
+    places: list[tuple[int, int]] = []
+    pending: list[Article] = []
+    for position, (feed, result) in enumerate(zip(feeds, results, strict=True)):
+        mode = _full_text_mode(config, feed)
+        if mode is None or result.error is not None or result.not_modified:
+            continue
+        for offset, article in enumerate(result.articles):
+            wanted = article.extraction is None and (mode == "all" or is_thin(article))
+            if wanted and store.find_article(article.id) is None:
+                places.append((position, offset))
+                pending.append(article)
+    if not pending:
+        return {}
+
+    async def read() -> list[Article]:
+        async with Fetcher(**fetcher_options(config.fetch)) as fetcher:
+            enricher = Enricher(
+                fetcher,
+                mode="all",  # the thin rule was applied above, feed by feed
+                allow_private_pages=config.fetch.allow_private_pages,
+                cache=StatePageCache(store),
+            )
+            return await enricher.enrich(pending, progress=progress.advance)
+
+    progress.start(len(pending), "pages")
+    try:
+        enriched = asyncio.run(read())
+    finally:
+        progress.finish()
+    changed: dict[int, list[Article]] = {}
+    counts: dict[str, int] = {}
+    for (position, offset), article in zip(places, enriched, strict=True):
+        changed.setdefault(position, list(results[position].articles))[offset] = article
+        extraction = article.extraction
+        status = extraction.status if extraction is not None else "skipped"
+        counts[status] = counts.get(status, 0) + 1
+        if extraction is not None and status != "ok":
+            progress.detail(
+                f"{article.url or article.id}: full text {status.replace('_', ' ')}: "
+                f"{extraction.message}"
+            )
+    outcome = ", ".join(
+        f"{counts[status]} {status.replace('_', ' ')}"
+        for status in ("ok", "not_article", "failed", "skipped")
+        if counts.get(status)
+    )
+    progress.info(f"full text of {len(pending)} new item(s): {outcome}")
+    return changed
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
@@ -313,9 +433,16 @@ class _Run:
     # ------------------------------------------------------------ feeds
 
     def record_feed(
-        self, feed: FeedConfig, previous: FeedState | None, result: FetchResultLike
+        self,
+        feed: FeedConfig,
+        previous: FeedState | None,
+        result: FetchResultLike,
+        articles: Sequence[Article] | None = None,
     ) -> FeedReport:
-        """Update a feed's state and store its new articles (inside the run's transaction)."""
+        """Update a feed's state and store its new articles (inside the run's transaction).
+
+        ``articles`` replaces ``result.articles`` (the feed's articles after full-text
+        enrichment)."""
         previous = previous or FeedState(url=feed.url)
         moved = result.permanent_redirect or previous.moved_to
         if result.error is not None or result.gone:
@@ -372,7 +499,7 @@ class _Run:
                 next_check=state.next_check,
                 moved_to=moved,
             )
-        new = self.record_articles(feed, result.articles)
+        new = self.record_articles(feed, result.articles if articles is None else articles)
         return FeedReport(
             url=feed.url,
             name=feed.name,
@@ -630,9 +757,11 @@ def _run(
     finally:
         progress.finish()
 
+    enriched = enrich_new_articles(config, store, [feed for _, feed, _ in due], results, progress)
+
     with store.transaction():
-        for (index, feed, state), result in zip(due, results, strict=True):
-            reports[index] = run.record_feed(feed, state, result)
+        for position, ((index, feed, state), result) in enumerate(zip(due, results, strict=True)):
+            reports[index] = run.record_feed(feed, state, result, enriched.get(position))
         alerts = run.make_alerts()
     crash_point("after_store")
 

@@ -128,6 +128,16 @@ def _resolve_topics(values: tuple[str, ...] | None, info: ValidationInfo) -> tup
     return tuple(resolved)
 
 
+FullText = bool | Literal["thin", "all"]
+"""``full_text``: false, true (same as ``"thin"``), ``"thin"`` or ``"all"``."""
+
+
+def _check_full_text(value: Any) -> Any:
+    if value is None or isinstance(value, bool) or value in ("thin", "all"):
+        return value
+    raise ValueError(f'full_text must be true (thin items), "all" or false, got {value!r}')
+
+
 class FeedConfig(_Config):
     """One feed to monitor (a ``[[feeds]]`` table, or a line / outline of ``feeds_file``)."""
 
@@ -139,6 +149,11 @@ class FeedConfig(_Config):
     """Free labels, kept in OPML exports (``category``)."""
     topics: tuple[str, ...] | None = None
     """Topics for this feed only, instead of the top-level ``topics``."""
+    full_text: FullText | None = None
+    """Read the article page of this feed's new items: ``true`` (the thin ones: a title, a
+    teaser), ``"all"``, or ``false``; default: the top-level ``full_text``."""
+
+    _full_text = field_validator("full_text", mode="before")(_check_full_text)
 
     @field_validator("url")
     @classmethod
@@ -176,6 +191,9 @@ class FetchConfig(_Config):
     """Largest feed body accepted."""
     user_agent: str | None = None
     """The User-Agent header (default: pressmon's, with its version and URL)."""
+    allow_private_pages: bool = False
+    """With ``full_text``, also follow item links to loopback, private and link-local
+    addresses (refused by default: links come from third-party feeds)."""
 
 
 class DedupConfig(_Config):
@@ -345,10 +363,15 @@ class MonitorConfig(_Config):
     """Seconds to wait for another run to finish before giving up."""
     github_actions: bool | None = None
     """Add the ``github`` sink (None: when the ``GITHUB_ACTIONS`` variable is ``true``)."""
+    full_text: FullText = False
+    """Read the article page of new items before detection: ``true`` (the thin ones: a title,
+    a teaser), ``"all"`` or ``false`` (default); a feed's own ``full_text`` wins."""
     fetch: FetchConfig = FetchConfig()
     """How feeds are fetched."""
     dedup: DedupConfig = DedupConfig()
     """How copies of one story are recognised."""
+
+    _full_text = field_validator("full_text", mode="before")(_check_full_text)
 
     @field_validator("state", "feeds_file")
     @classmethod

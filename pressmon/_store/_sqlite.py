@@ -378,6 +378,15 @@ class SQLiteStore:
         row = self._one("SELECT article FROM articles WHERE id = ?", (article_id,))
         return None if row is None else Article.model_validate_json(row["article"])
 
+    def articles_with_url(self, url: str) -> list[Article]:
+        """The stored articles with this canonical URL, last seen first (several feeds may
+        carry one URL)."""
+        rows = self._all(
+            "SELECT article FROM articles WHERE url = ? ORDER BY last_seen DESC, rowid DESC",
+            (url,),
+        )
+        return [Article.model_validate_json(row["article"]) for row in rows]
+
     def count_articles(self) -> int:
         """How many articles are stored."""
         row = self._one("SELECT count(*) FROM articles")

@@ -121,6 +121,10 @@ class Store(Protocol):
         """The stored article."""
         ...
 
+    def articles_with_url(self, url: str) -> list[Article]:
+        """The stored articles with this canonical URL, last seen first."""
+        ...
+
     # the outbox
     def story_alerted(self, story_id: str) -> bool:
         """Whether an alert was already made for this story."""
