@@ -159,7 +159,7 @@ def parse_date(
     Returns:
         ``(datetime, precision)``, or None when the text is not a trustworthy date.
 
-    Example:
+    Examples:
         >>> parse_date("2023-05")
         (datetime.datetime(2023, 5, 1, 0, 0, tzinfo=datetime.timezone.utc), 'month')
     """
@@ -280,7 +280,7 @@ def find_text_date(text: str, *, language: str | None = None) -> ParsedDate | No
     Returns:
         ``(datetime, "day")``, or None when no trustworthy date is found.
 
-    Example:
+    Examples:
         >>> find_text_date("Publié le 2 mai 2023 à 10h30")
         (datetime.datetime(2023, 5, 2, 0, 0, tzinfo=datetime.timezone.utc), 'day')
     """
@@ -318,7 +318,7 @@ def date_from_url(url: str | None) -> ParsedDate | None:
     ``/2023/05/`` gives the month; a bare year, or digits that are not a valid
     date, give nothing.
 
-    Example:
+    Examples:
         >>> date_from_url("https://example.org/2023/05/02/alpine-usa")
         (datetime.datetime(2023, 5, 2, 0, 0, tzinfo=datetime.timezone.utc), 'day')
     """

@@ -112,7 +112,7 @@ def normalize_language(tag: str | None) -> str | None:
 def detect_language(text: str) -> str | None:
     """Guess the ISO 639-1 language of a text, or None when it cannot tell.
 
-    Example:
+    Examples:
         >>> detect_language("Le groupe Renault étudie la possibilité de venir aux Etats-Unis.")
         'fr'
     """

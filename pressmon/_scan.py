@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pressmon._detect import TopicSpec, detect, resolve_topics
+from pressmon._enrich import FullTextMode, PageProgress, full_text_mode
 from pressmon._sources import LoadedSource, iter_path, read_bytes
 from pressmon._urls import is_http_url
 from pressmon.exceptions import SourceError
@@ -39,15 +40,31 @@ def _from_fetch(source: str, result: FetchResult) -> LoadedSource:
     return loaded
 
 
-def _fetch_all(
-    names: list[str], options: Mapping[str, Any] | None, progress: Progress | None
-) -> dict[str, FetchResult]:
-    urls = list(dict.fromkeys(name for name in names if is_http_url(name)))
-    if not urls:
-        return {}
-    from pressmon._fetch import fetch
+async def _aload(
+    names: list[str],
+    stdin: BinaryIO | None,
+    options: Mapping[str, Any] | None,
+    progress: Progress | None,
+    full_text: FullTextMode | None,
+    allow_private_pages: bool,
+    page_progress: PageProgress | None,
+) -> list[LoadedSource]:
+    """Fetch the URLs, read the other sources, then enrich every article: one fetcher for all."""
+    from pressmon._enrich import Enricher
+    from pressmon._fetch._fetcher import Fetcher
 
-    return dict(zip(urls, fetch(urls, progress=progress, **(options or {})), strict=True))
+    urls = list(dict.fromkeys(name for name in names if is_http_url(name)))
+    async with Fetcher(**(options or {})) as fetcher:
+        results = await fetcher.fetch(urls, progress=progress) if urls else []
+        fetched = dict(zip(urls, results, strict=True))
+        loaded = [item for name in names for item in _load(name, stdin, fetched)]
+        if full_text is not None:
+            enricher = Enricher(fetcher, mode=full_text, allow_private_pages=allow_private_pages)
+            flat = [article for item in loaded for article in item.articles]
+            enriched = iter(await enricher.enrich(flat, progress=page_progress))
+            for item in loaded:
+                item.articles = [next(enriched) for _ in item.articles]
+    return loaded
 
 
 def _load(
@@ -69,6 +86,9 @@ def scan(
     stdin: BinaryIO | None = None,
     fetch_options: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    full_text: bool | str = False,
+    allow_private_pages: bool = False,
+    page_progress: PageProgress | None = None,
 ) -> list[ScanResult]:
     """Read every source and flag its articles.
 
@@ -82,39 +102,60 @@ def scan(
         fetch_options: :class:`~pressmon.Fetcher` options for the URLs
             (``timeout``, ``deadline``, ``concurrency``, ...).
         progress: called as ``progress(done, total, result)`` as each URL is fetched.
+        full_text: follow the links of thin articles (True or ``"thin"``) or of
+            every article (``"all"``) and detect on their page's text (see
+            :func:`pressmon.enrich`); the feeds' own text is kept when a page
+            cannot be read.
+        allow_private_pages: with ``full_text``, follow links to loopback,
+            private and link-local addresses too (refused by default).
+        page_progress: called as ``progress(done, total, article)`` as each
+            article's page is read.
 
     Returns:
         One result per file read, in the order given; a failed source has
         ``error`` set and no items.
 
-    Example:
+    Examples:
         >>> result, = scan(["seeds/000_bbe417a4b73ce4ce.txt"])
         >>> [flag.topic for flag in result.items[0].flags]
         ['alpine-us-expansion']
     """
     resolved = resolve_topics(topics) if topics is not None else None
+    mode = full_text_mode(full_text)
     names = [os.fspath(source) for source in sources]
-    fetched = _fetch_all(names, fetch_options, progress)
+    if mode is not None or any(is_http_url(name) for name in names):
+        from pressmon._fetch._fetcher import run_sync
+
+        everything = run_sync(
+            _aload(
+                names,
+                stdin,
+                fetch_options,
+                progress,
+                mode,
+                allow_private_pages,
+                page_progress,
+            )
+        )
+    else:
+        everything = [loaded for name in names for loaded in _load(name, stdin, {})]
     results = []
-    for name in names:
-        for loaded in _load(name, stdin, fetched):
-            if loaded.error is not None:
-                results.append(
-                    ScanResult(
-                        source=loaded.name,
-                        error=loaded.error.reason,
-                        warnings=tuple(loaded.warnings),
-                    )
-                )
-                continue
-            items = tuple(
-                ScannedArticle(
-                    article=article,
-                    flags=tuple(detect(article, resolved)) if resolved != [] else (),
-                )
-                for article in loaded.articles
-            )
+    for loaded in everything:
+        if loaded.error is not None:
             results.append(
-                ScanResult(source=loaded.name, items=items, warnings=tuple(loaded.warnings))
+                ScanResult(
+                    source=loaded.name,
+                    error=loaded.error.reason,
+                    warnings=tuple(loaded.warnings),
+                )
             )
+            continue
+        items = tuple(
+            ScannedArticle(
+                article=article,
+                flags=tuple(detect(article, resolved)) if resolved != [] else (),
+            )
+            for article in loaded.articles
+        )
+        results.append(ScanResult(source=loaded.name, items=items, warnings=tuple(loaded.warnings)))
     return results

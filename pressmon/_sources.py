@@ -333,7 +333,7 @@ def read_path(path: str | os.PathLike[str]) -> list[Article]:
             returned then: use :func:`pressmon.scan` to read what can be read
             and get the errors per source.
 
-    Example:
+    Examples:
         >>> article, = read_path("seeds/000_bbe417a4b73ce4ce.txt")
         >>> article.language, article.published_label
         ('fr', '2023-05')

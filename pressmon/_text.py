@@ -270,7 +270,7 @@ def parse_html(markup: str | bytes) -> HtmlElement | None:
 def html_to_text(markup: str) -> str:
     """Return the visible text of an HTML fragment or document as clean plain text.
 
-    Example:
+    Examples:
         >>> html_to_text("<p>Alpine <b>arrive</b><script>x()</script> aux USA</p><p>Suite</p>")
         'Alpine arrive aux USA\\n\\nSuite'
     """

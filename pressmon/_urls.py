@@ -119,7 +119,7 @@ def canonicalize_url(url: str | None, base: str | None = None) -> str | None:
         The canonical URL, or None for an empty value or a scheme other than
         http and https (``javascript:``, ``mailto:``, ``tag:``...).
 
-    Example:
+    Examples:
         >>> canonicalize_url("HTTPS://Example.COM:443/a?utm_source=rss&id=3#top")
         'https://example.com/a?id=3'
     """

@@ -1,7 +1,8 @@
 """The ``pressmon`` command: argument parsing and output, over the library.
 
 Exit codes: 0 when every source was read, 1 when some failed, 2 for a usage
-error (an unknown option or topic), 130 when interrupted.
+error (an unknown option or topic), 130 when interrupted. ``pressmon run`` has
+its own (see ``pressmon run --help``).
 """
 
 from __future__ import annotations
@@ -92,6 +93,31 @@ def _read_sources_file(parser: argparse.ArgumentParser, path: str) -> list[str]:
     return sources
 
 
+def _add_full_text_options(command: argparse.ArgumentParser) -> None:
+    """--full-text, --full-text-all and --allow-private-pages (scan, explain)."""
+    command.add_argument(
+        "--full-text",
+        action="store_const",
+        const="thin",
+        dest="full_text",
+        help="follow the link of each item that carries little text (under 500 characters) "
+        "and read the article page's main text before detecting topics",
+    )
+    command.add_argument(
+        "--full-text-all",
+        action="store_const",
+        const="all",
+        dest="full_text",
+        help="like --full-text, for every item, even those whose feed gives a long text",
+    )
+    command.add_argument(
+        "--allow-private-pages",
+        action="store_true",
+        help="with --full-text, also follow links to loopback, private and link-local "
+        "addresses (refused by default: links come from third-party feeds)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `pressmon` command (also used to generate docs/cli.md)."""
     parser = argparse.ArgumentParser(
@@ -108,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="read sources and flag the articles that mention a topic",
         description=(
             "Read each SOURCE (a file, a directory, - for standard input, or an "
-            "http(s) feed URL: URLs are fetched rently), "
+            "http(s) feed URL: URLs are fetched concurrently), "
             "normalize its articles and flag those that mention a topic. "
             "Sources that cannot be read are reported on standard error; "
             "the others are still processed."
@@ -145,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="parse fetched feeds in N worker processes (default: 0, in this process); "
         "faster for hundreds of feeds on a machine with several cores",
     )
+    _add_full_text_options(scan)
     scan.add_argument(
         "--topic",
         action="append",
@@ -209,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--only-flagged", action="store_true", help="explain only the articles that are flagged"
     )
+    _add_full_text_options(explain)
 
     commands.add_parser(
         "demo",
@@ -218,6 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
             "and print the flagged articles."
         ),
     )
+
+    from pressmon._cli_monitor import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -236,6 +268,13 @@ def _check_topics(
         parser.error(str(error))
 
 
+def _check_full_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.allow_private_pages and not args.full_text:
+        parser.error(
+            f"{args.command}: --allow-private-pages applies to --full-text: add --full-text"
+        )
+
+
 def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pressmon._progress import MIN_FEEDS, ProgressBar
     from pressmon._render import Style, article_record, dumps, format_article
@@ -243,13 +282,16 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pressmon._urls import is_http_url
 
     urls = {source for source in args.sources if is_http_url(source)}
-    bar = ProgressBar(err) if len(urls) >= MIN_FEEDS and err.isatty() else None
+    bar = ProgressBar(err) if err.isatty() else None
     try:
         results = scan(
             args.sources,
             topics=args.resolved_topics,
             fetch_options=_fetch_options(args),
-            progress=bar,
+            progress=bar if bar is not None and len(urls) >= MIN_FEEDS else None,
+            full_text=args.full_text or False,
+            allow_private_pages=args.allow_private_pages,
+            page_progress=bar.page if bar is not None else None,
         )
     finally:
         if bar is not None:
@@ -287,9 +329,23 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(
             f"{articles} article(s) from {read} source(s), {flagged} flagged"
             + (f"; {failed} source(s) failed" if failed else "")
+            + (_full_text_summary(results) if args.full_text else "")
             + "\n"
         )
     return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _full_text_summary(results: Sequence[Any]) -> str:
+    """``; pages: 12 ok, 1 not an article, 2 failed, 3 skipped`` (the non-zero counts)."""
+    counts: dict[str, int] = {}
+    for result in results:
+        for item in result.items:
+            if item.article.extraction is not None:
+                status = item.article.extraction.status
+                counts[status] = counts.get(status, 0) + 1
+    labels = {"ok": "ok", "not_article": "not an article", "failed": "failed", "skipped": "skipped"}
+    parts = [f"{counts[status]} {label}" for status, label in labels.items() if counts.get(status)]
+    return f"; pages: {', '.join(parts)}" if parts else "; pages: none needed"
 
 
 def _run_discover(
@@ -320,7 +376,12 @@ def _run_explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pressmon._scan import scan
 
     topics = args.resolved_topics or resolve_topics(None)
-    results = scan(args.sources, topics=[])
+    results = scan(
+        args.sources,
+        topics=[],
+        full_text=args.full_text or False,
+        allow_private_pages=args.allow_private_pages,
+    )
     style = Style.for_stream(out)
     records = []
     failed = 0
@@ -363,16 +424,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.sources = [*args.sources, *_read_sources_file(parser, args.sources_file)]
             if not args.sources:
                 parser.error("scan: give at least one SOURCE, or --sources FILE")
+            _check_full_text(parser, args)
             return _run_scan(args, out, err)
         if args.command == "discover":
             return _run_discover(parser, args, out, err)
         if args.command == "explain":
             args.resolved_topics = _check_topics(parser, args.topics)
+            _check_full_text(parser, args)
             return _run_explain(args, out, err)
         if args.command == "demo":
             from pressmon._demo import run_demo
 
             return run_demo(out)
+        if args.command in ("run", "opml"):
+            from pressmon._cli_monitor import run_command
+
+            return run_command(args, out, err)
         parser.error(
             f"unknown command {args.command!r}"
         )  # pragma: no cover - argparse refuses first

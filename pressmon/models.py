@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "Alert",
     "Article",
     "DatePrecision",
     "Evidence",
@@ -26,6 +27,7 @@ __all__ = [
     "ExclusionHit",
     "Explanation",
     "Extraction",
+    "FeedReport",
     "FeedRequest",
     "FetchFailure",
     "FetchFailureKind",
@@ -34,9 +36,11 @@ __all__ = [
     "GroupMatch",
     "PageResponse",
     "ParsedFeed",
+    "RunReport",
     "ScanResult",
     "ScannedArticle",
     "Source",
+    "StoryCopy",
     "TermMatch",
     "make_article_id",
 ]
@@ -565,3 +569,102 @@ class Explanation(_Frozen):
 
 
 Flag.model_rebuild()  # Flag names GroupMatch, which is defined after it
+
+
+class StoryCopy(_Frozen):
+    """Another place where the same story appeared (a syndicated copy, a re-post)."""
+
+    article_id: str
+    """The copy's article id."""
+    url: str | None = None
+    """The copy's canonical URL."""
+    title: str = ""
+    """The copy's title."""
+    source: Source = Source()
+    """Where the copy was published."""
+    first_seen: AwareDatetime
+    """When pressmon first saw the copy (UTC)."""
+    match: Literal["url", "guid", "text"] | None = None
+    """Why it is the same story: the same canonical URL, the same guid, or near-identical text
+    (SimHash; see ``docs/monitor.md``); None when the state does not say."""
+
+
+class Alert(_Frozen):
+    """A new story flagged for a monitored topic, as the monitor delivers it to every sink.
+
+    A story gets one alert, however many outlets carried it: ``article`` is the first copy
+    that was flagged and ``copies`` lists the others known when the alert was made. ``id`` is
+    derived from the story, so a rerun that delivers the alert again gives it the same id
+    (sinks use it to never show an alert twice).
+    """
+
+    id: str = Field(min_length=1)
+    """Stable alert id (24 hex characters), derived from the story."""
+    story_id: str
+    """The story's id: the id of the first article of the story pressmon saw."""
+    created: AwareDatetime
+    """When the monitor made the alert (UTC)."""
+    article: Article
+    """The story's first flagged article, in full (the evidence offsets refer to it)."""
+    flags: tuple[Flag, ...]
+    """The topics it was flagged for, with evidence (offsets into ``article``)."""
+    copies: tuple[StoryCopy, ...] = ()
+    """Where else the story appeared."""
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The names of the topics the story was flagged for."""
+        return tuple(flag.topic for flag in self.flags)
+
+
+class FeedReport(_Frozen):
+    """What one run did with one feed."""
+
+    url: str
+    """The feed URL as configured."""
+    name: str | None = None
+    """The feed's name from the configuration, if any."""
+    status: Literal["ok", "not_modified", "failed", "skipped", "gone"]
+    """``ok`` (read), ``not_modified`` (HTTP 304), ``failed``, ``skipped`` (not due yet, or
+    backing off after errors) or ``gone`` (HTTP 410; remove it from the configuration)."""
+    articles: int = 0
+    """Articles in the feed this time."""
+    new_articles: int = 0
+    """Articles pressmon had never seen."""
+    error: str | None = None
+    """Why the fetch failed, when it did."""
+    next_check: AwareDatetime | None = None
+    """When the feed is due again."""
+    moved_to: str | None = None
+    """Where the feed moved permanently (HTTP 301/308): update the configuration."""
+
+
+class RunReport(_Frozen):
+    """The outcome of one monitor run."""
+
+    started: AwareDatetime
+    """When the run started (UTC)."""
+    finished: AwareDatetime
+    """When it finished (UTC)."""
+    feeds: tuple[FeedReport, ...] = ()
+    """One entry per configured feed, in configuration order."""
+    new_articles: int = 0
+    """Articles seen for the first time."""
+    duplicates: int = 0
+    """New articles that were copies of a known story (same URL, guid or text)."""
+    alerts: tuple[Alert, ...] = ()
+    """The alerts made by this run (new flagged stories)."""
+    delivered: int = 0
+    """Alerts delivered to every sink during this run (earlier runs' leftovers included)."""
+    pending: int = 0
+    """Alerts still waiting for a sink after this run; the next run retries them."""
+    sink_errors: tuple[str, ...] = ()
+    """Why a sink failed, one message per failure (secrets redacted)."""
+    pruned: int = 0
+    """Old articles removed by the retention setting."""
+
+    @property
+    def all_feeds_failed(self) -> bool:
+        """True when there were feeds to fetch and every one of them failed."""
+        fetched = [feed for feed in self.feeds if feed.status != "skipped"]
+        return bool(fetched) and all(feed.status in ("failed", "gone") for feed in fetched)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -15,7 +16,32 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 SEED = ROOT / "seeds" / "000_bbe417a4b73ce4ce.txt"
 
-RunPressmon = Callable[..., subprocess.CompletedProcess[str]]
+
+class Completed(subprocess.CompletedProcess[str]):
+    """A finished ``pressmon`` run; with ``peak_memory=True``, its own peak memory."""
+
+    peak_rss_kib: int | None = None
+    """The run's peak resident memory (Linux ``VmHWM``), in KiB, when it was measured."""
+
+
+RunPressmon = Callable[..., Completed]
+
+# Runs ``python -m pressmon`` and, at exit, writes the process's VmHWM to a file.
+# Not ru_maxrss: Linux carries it across exec from the forking parent, so a run
+# started by a large pytest process would report pytest's memory, not its own.
+_MEASURED_LAUNCH = """
+import atexit, os, runpy, sys
+
+def _write_peak():
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["PRESSMON_TEST_PEAK_FILE"], "w", encoding="ascii") as out:
+        out.write(peak)
+
+atexit.register(_write_peak)
+sys.argv[0] = "pressmon"
+runpy.run_module("pressmon", run_name="__main__", alter_sys=True)
+"""
 
 
 @pytest.fixture
@@ -40,9 +66,14 @@ def run_pressmon(tmp_path: Path) -> RunPressmon:
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
         timeout: float = 120,
-    ) -> subprocess.CompletedProcess[str]:
+        peak_memory: bool = False,
+    ) -> Completed:
         environment = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", **(env or {})}
         command: Sequence[str] = [sys.executable, "-m", "pressmon", *map(os.fspath, args)]
+        peak_file = tmp_path / f"peak-{time.monotonic_ns()}.txt"
+        if peak_memory:
+            environment["PRESSMON_TEST_PEAK_FILE"] = str(peak_file)
+            command = [sys.executable, "-c", _MEASURED_LAUNCH, *map(os.fspath, args)]
         completed = subprocess.run(
             command,
             input=stdin,
@@ -52,12 +83,15 @@ def run_pressmon(tmp_path: Path) -> RunPressmon:
             timeout=timeout,
             check=False,
         )
-        return subprocess.CompletedProcess(
+        result = Completed(
             completed.args,
             completed.returncode,
             completed.stdout.decode("utf-8"),
             completed.stderr.decode("utf-8"),
         )
+        if peak_memory:
+            result.peak_rss_kib = int(peak_file.read_text(encoding="ascii"))
+        return result
 
     return run
 

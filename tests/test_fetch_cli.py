@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import resource
 from pathlib import Path
 
 import pytest
@@ -248,7 +247,9 @@ def test_scenario_good_and_hostile_feeds_in_one_scan(
     sources = tmp_path / "sources.txt"
     sources.write_text("\n".join([*good, moved, *bad, *attacks]) + "\n", encoding="utf-8")
 
-    result = run_pressmon("scan", "--sources", sources, "--format", "jsonl", "--timeout", "3")
+    result = run_pressmon(
+        "scan", "--sources", sources, "--format", "jsonl", "--timeout", "3", peak_memory=True
+    )
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -275,4 +276,5 @@ def test_scenario_good_and_hostile_feeds_in_one_scan(
     everything = result.stdout + result.stderr
     assert "TOP-SECRET-51ab" not in everything
     assert "lollol" not in everything
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 300 * 1024
+    assert result.peak_rss_kib is not None
+    assert result.peak_rss_kib < 300 * 1024

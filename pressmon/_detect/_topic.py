@@ -216,7 +216,7 @@ class Scoring(_Frozen):
 class Topic(_Frozen):
     """A monitored topic, written in TOML or Python; the engine needs nothing else.
 
-    Example:
+    Examples:
         >>> topic = Topic(
         ...     name="cupra-us",
         ...     groups={

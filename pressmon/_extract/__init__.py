@@ -122,7 +122,7 @@ def extract_article(
         ExtractionError: ``engine="trafilatura"`` was asked for but is not installed.
         ValueError: an unknown engine name.
 
-    Example:
+    Examples:
         >>> page = "<html lang=fr><h1>Titre</h1><p>Un texte.</p></html>"
         >>> article = extract_article(page, url="https://example.org/a")
         >>> article.language, article.extraction.status

@@ -34,7 +34,7 @@ def discover_feeds(page_url: str, *, verify: bool = True, **options: Any) -> lis
     Raises:
         FetchError: the page could not be fetched and no usual path is a feed.
 
-    Example:
+    Examples:
         >>> pressmon.discover_feeds("https://example.org/")  # doctest: +SKIP
         ['https://example.org/feed.xml']
     """

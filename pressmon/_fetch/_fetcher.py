@@ -838,6 +838,8 @@ async def afetch(
     *,
     client: httpx.AsyncClient | None = None,
     progress: Progress | None = None,
+    full_text: bool | str = False,
+    allow_private_pages: bool = False,
     **options: Any,
 ) -> list[FetchResult]:
     """Fetch and parse many feeds concurrently (async); one result per feed, in order.
@@ -850,15 +852,27 @@ async def afetch(
         client: an ``httpx.AsyncClient`` to use (left open); by default one is
             made and closed.
         progress: called as ``progress(done, total, result)`` per finished feed.
+        full_text: follow the links of thin articles (True or ``"thin"``) or of
+            every article (``"all"``) and give them their page's text (see
+            :func:`pressmon.enrich`); each page is fetched once, within the
+            same limits as the feeds.
+        allow_private_pages: with ``full_text``, follow links to loopback,
+            private and link-local addresses too (refused by default).
         **options: any :class:`~pressmon.Fetcher` option (``timeout``,
             ``deadline``, ``max_bytes``, ``concurrency``, ``per_host``,
             ``retries``, ``user_agent``, ...).
 
-    Example:
+    Examples:
         >>> results = await pressmon.afetch(["https://example.org/feed.xml"])  # doctest: +SKIP
     """
+    from pressmon._enrich import enrich_results, full_text_mode
+
+    full_text_mode(full_text)  # a bad value fails before any request
     async with Fetcher(client, **options) as fetcher:
-        return await fetcher.fetch(feeds, progress=progress)
+        results = await fetcher.fetch(feeds, progress=progress)
+        return await enrich_results(
+            fetcher, results, full_text=full_text, allow_private_pages=allow_private_pages
+        )
 
 
 def fetch(
@@ -866,16 +880,28 @@ def fetch(
     *,
     client: httpx.AsyncClient | None = None,
     progress: Progress | None = None,
+    full_text: bool | str = False,
+    allow_private_pages: bool = False,
     **options: Any,
 ) -> list[FetchResult]:
     """Fetch and parse many feeds concurrently; one result per feed, in the order given.
 
     The synchronous face of :func:`pressmon.afetch` (same arguments), for
     scripts. Never raises for a feed that fails: its result has ``error`` set
-    with a ``kind`` and a message.
+    with a ``kind`` and a message. With ``full_text=True`` the articles come
+    back enriched with their page's text (see :func:`pressmon.enrich`).
 
-    Example:
+    Examples:
         >>> for result in pressmon.fetch(["https://example.org/feed.xml"]):  # doctest: +SKIP
         ...     print(result.url, result.error or len(result.articles))
     """
-    return run_sync(afetch(feeds, client=client, progress=progress, **options))
+    return run_sync(
+        afetch(
+            feeds,
+            client=client,
+            progress=progress,
+            full_text=full_text,
+            allow_private_pages=allow_private_pages,
+            **options,
+        )
+    )

@@ -34,7 +34,7 @@ def google_news_url(
     Raises:
         ValueError: the query is empty, or the language or country is malformed.
 
-    Example:
+    Examples:
         >>> google_news_url("Alpine AutoNation", language="fr", country="FR")
         'https://news.google.com/rss/search?q=Alpine+AutoNation&hl=fr&gl=FR&ceid=FR:fr'
         >>> google_news_url("Alpine AutoNation")

@@ -130,7 +130,7 @@ def parse_feed(
         NotAFeedError: the bytes are an HTML page; ``.feeds`` lists the feeds it advertises.
         ParseError: the bytes are empty, binary, or no feed at all.
 
-    Example:
+    Examples:
         >>> feed = parse_feed(b'<rss version="2.0"><channel><title>Demo</title>'
         ...                   b'<item><title>Hello</title></item></channel></rss>')
         >>> feed.version, [article.title for article in feed.articles]

@@ -71,7 +71,7 @@ def parse_feeds(
         or the :class:`~pressmon.ParseError` that feed raised (one bad feed does
         not stop the others).
 
-    Example:
+    Examples:
         >>> feed = b"<rss version='2.0'><channel><title>A</title></channel></rss>"
         >>> parse_feeds([("https://a.test/rss", feed)], workers=1)[0].title
         'A'

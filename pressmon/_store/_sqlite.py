@@ -1,0 +1,472 @@
+"""The embedded state backend: one SQLite file, WAL, explicit transactions.
+
+Every connection sets ``journal_mode=WAL`` (readers never block the writer),
+``synchronous=FULL`` (a committed alert survives a crash of the machine, not only of
+the process) and ``busy_timeout`` (another process's short write makes this one wait,
+never fail with "database is locked"). Transactions start with ``BEGIN IMMEDIATE``
+so two writers queue instead of deadlocking.
+
+A file that is not a pressmon database, or is damaged, raises
+:class:`~pressmon.exceptions.StateCorruptError` with the way to rebuild it; a file
+written by a newer pressmon raises :class:`~pressmon.exceptions.StateVersionError`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pressmon._store._schema import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    to_signed,
+    to_unsigned,
+)
+from pressmon._store._types import FeedState, StoredArticle, iter_chunks
+from pressmon.exceptions import StateCorruptError, StateLockedError, StateVersionError, StoreError
+from pressmon.models import Alert, Article, Flag
+
+__all__ = ["REBUILD_HINT", "SQLiteStore"]
+
+REBUILD_HINT = (
+    "move it aside (or run `pressmon run CONFIG --rebuild-state`, which does so) and run "
+    "again: a new state is created, and the stories still in the feeds are alerted once more"
+)
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _stored(row: sqlite3.Row) -> StoredArticle:
+    fingerprint = row["fingerprint"]
+    return StoredArticle(
+        id=row["id"],
+        story_id=row["story_id"],
+        feed_url=row["feed_url"],
+        url=row["url"],
+        guid=row["guid"],
+        fingerprint=None if fingerprint is None else to_unsigned(fingerprint),
+        first_seen=datetime.fromisoformat(row["first_seen"]),
+        match=row["match"],
+    )
+
+
+_ARTICLE_COLUMNS = "id, story_id, feed_url, url, guid, fingerprint, first_seen, match"
+
+
+class SQLiteStore:
+    """The state in one SQLite file (created, or migrated to the current schema, on open).
+
+    Args:
+        path: the database file; its directory is created when missing.
+        busy_timeout: seconds to wait for another connection's write.
+        check: run ``PRAGMA quick_check`` on open (finds damaged pages early).
+
+    Raises:
+        StateCorruptError: not a pressmon database, or damaged.
+        StateVersionError: written by a newer pressmon.
+    """
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0, check: bool = True) -> None:
+        self.path = Path(path)
+        self._depth = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the state file ({error})", path=str(self.path)) from None
+        self._db.row_factory = sqlite3.Row
+        try:
+            self._open(busy_timeout, check)
+        except BaseException:
+            self._db.close()
+            raise
+
+    # ------------------------------------------------------------------ opening
+
+    def _corrupt(self, reason: str) -> StateCorruptError:
+        return StateCorruptError(f"{reason}: {REBUILD_HINT}", path=str(self.path))
+
+    def _open(self, busy_timeout: float, check: bool) -> None:
+        try:
+            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            application = self._db.execute("PRAGMA application_id").fetchone()[0]
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error):
+                raise StateLockedError(
+                    "the state file stayed locked by another process", path=str(self.path)
+                ) from None
+            raise self._corrupt(f"the state file cannot be read ({error})") from None
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(f"the state file is not a pressmon database ({error})") from None
+        if application != APPLICATION_ID and (version or tables):
+            raise self._corrupt("the state file is an SQLite database, but not pressmon's")
+        if version > SCHEMA_VERSION:
+            raise StateVersionError(
+                f"the state has schema version {version}, written by a newer pressmon; this one "
+                f"reads up to version {SCHEMA_VERSION}: upgrade pressmon (pip install -U "
+                "pressmon), or use another state file",
+                path=str(self.path),
+            )
+        try:
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if check and version:
+                result = self._db.execute("PRAGMA quick_check").fetchone()[0]
+                if result != "ok":
+                    raise self._corrupt(f"the state file is damaged ({result})")
+            if version < SCHEMA_VERSION:
+                self._migrate(version)
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(f"the state file is damaged ({error})") from None
+
+    def _migrate(self, version: int) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while this one waited for the write lock.
+            current = self._db.execute("PRAGMA user_version").fetchone()[0]
+            for step in MIGRATIONS[current:]:
+                step(self._db)
+            self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
+        return version
+
+    def close(self) -> None:
+        """Close the database (checkpointing the WAL when this is the last connection)."""
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ helpers
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes: all are kept, or none (nested calls join the outer transaction)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        with self._errors():
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StateLockedError(
+                    "the state file stayed locked by another process", path=str(self.path)
+                ) from None
+            raise StoreError(
+                f"the state file cannot be used ({error})", path=str(self.path)
+            ) from None
+        except sqlite3.DatabaseError as error:
+            raise self._corrupt(f"the state file is damaged ({error})") from None
+
+    def _all(self, sql: str, parameters: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._errors():
+            return self._db.execute(sql, parameters).fetchall()
+
+    def _one(self, sql: str, parameters: Sequence[Any] = ()) -> sqlite3.Row | None:
+        with self._errors():
+            row: sqlite3.Row | None = self._db.execute(sql, parameters).fetchone()
+            return row
+
+    def _write(self, sql: str, parameters: Sequence[Any] = ()) -> int:
+        with self._errors(), self.transaction():
+            return self._db.execute(sql, parameters).rowcount
+
+    # ------------------------------------------------------------------ feeds
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """The remembered state of a feed, or None for a feed never fetched."""
+        row = self._one("SELECT * FROM feeds WHERE url = ?", (url,))
+        if row is None:
+            return None
+        return FeedState(
+            url=row["url"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            last_success=_time(row["last_success"]),
+            last_attempt=_time(row["last_attempt"]),
+            consecutive_errors=row["consecutive_errors"],
+            next_check=_time(row["next_check"]),
+            last_error=row["last_error"],
+            moved_to=row["moved_to"],
+            gone=bool(row["gone"]),
+            title=row["title"],
+        )
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Remember a feed's state (replaces the previous one)."""
+        self._write(
+            "INSERT OR REPLACE INTO feeds (url, etag, last_modified, last_success, last_attempt,"
+            " consecutive_errors, next_check, last_error, moved_to, gone, title)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.url,
+                state.etag,
+                state.last_modified,
+                _iso(state.last_success) if state.last_success else None,
+                _iso(state.last_attempt) if state.last_attempt else None,
+                state.consecutive_errors,
+                _iso(state.next_check) if state.next_check else None,
+                state.last_error,
+                state.moved_to,
+                int(state.gone),
+                state.title,
+            ),
+        )
+
+    # ------------------------------------------------------------------ articles
+
+    def find_article(self, article_id: str) -> StoredArticle | None:
+        """The article with this id."""
+        row = self._one(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        return None if row is None else _stored(row)
+
+    def find_by_url(self, url: str) -> StoredArticle | None:
+        """The first-seen article with this canonical URL."""
+        row = self._one(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE url = ? "
+            "ORDER BY first_seen, rowid LIMIT 1",
+            (url,),
+        )
+        return None if row is None else _stored(row)
+
+    def find_by_guid(self, guid: str) -> StoredArticle | None:
+        """The first-seen article with this guid."""
+        row = self._one(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE guid = ? "
+            "ORDER BY first_seen, rowid LIMIT 1",
+            (guid,),
+        )
+        return None if row is None else _stored(row)
+
+    def find_similar(
+        self, fingerprint: int, *, since: datetime, max_distance: int
+    ) -> list[tuple[StoredArticle, int]]:
+        """Articles first seen since ``since`` whose fingerprint is within ``max_distance`` bits,
+        closest first (then oldest first), with the distance."""
+        rows = self._all(
+            "SELECT id, fingerprint FROM articles WHERE first_seen >= ? "
+            "AND fingerprint IS NOT NULL",
+            (_iso(since),),
+        )
+        close = []
+        for row in rows:
+            distance = (to_unsigned(row["fingerprint"]) ^ fingerprint).bit_count()
+            if distance <= max_distance:
+                close.append((row["id"], distance))
+        found = []
+        for article_id, distance in close:
+            stored = self.find_article(article_id)
+            if stored is not None:
+                found.append((stored, distance))
+        found.sort(key=lambda item: (item[1], item[0].first_seen))
+        return found
+
+    def fingerprints(self, since: datetime) -> list[tuple[str, int]]:
+        """(article id, fingerprint) of the articles first seen since a time."""
+        rows = self._all(
+            "SELECT id, fingerprint FROM articles WHERE first_seen >= ? "
+            "AND fingerprint IS NOT NULL ORDER BY first_seen, rowid",
+            (_iso(since),),
+        )
+        return [(row["id"], to_unsigned(row["fingerprint"])) for row in rows]
+
+    def add_article(
+        self,
+        article: Article,
+        *,
+        story_id: str,
+        fingerprint: int | None,
+        flags: Sequence[Flag],
+        seen: datetime,
+        match: str | None = None,
+    ) -> None:
+        """Store a new article (an article id already stored is left as it is)."""
+        self._write(
+            "INSERT OR IGNORE INTO articles (id, story_id, feed_url, guid, url, fingerprint,"
+            " first_seen, last_seen, article, flags, match)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                story_id,
+                article.source.feed_url,
+                article.guid,
+                article.url,
+                None if fingerprint is None else to_signed(fingerprint),
+                _iso(seen),
+                _iso(seen),
+                article.model_dump_json(),
+                json.dumps([flag.model_dump(mode="json") for flag in flags], ensure_ascii=False),
+                match,
+            ),
+        )
+
+    def touch_articles(self, article_ids: Iterable[str], seen: datetime) -> None:
+        """Record that these articles are still in their feeds (retention counts from there)."""
+        ids = list(article_ids)
+        with self.transaction():
+            for chunk in iter_chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                self._write(
+                    f"UPDATE articles SET last_seen = ? WHERE id IN ({marks})", (_iso(seen), *chunk)
+                )
+
+    def touch_feed(self, feed_urls: Sequence[str], seen: datetime) -> None:
+        """Record that a feed is unchanged (HTTP 304): its articles are all still in it."""
+        marks = ",".join("?" * len(feed_urls))
+        self._write(
+            f"UPDATE articles SET last_seen = ? WHERE feed_url IN ({marks})",
+            (_iso(seen), *feed_urls),
+        )
+
+    def story_articles(self, story_id: str) -> list[StoredArticle]:
+        """Every stored copy of a story, first seen first."""
+        rows = self._all(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id = ? "
+            "ORDER BY first_seen, rowid",
+            (story_id,),
+        )
+        return [_stored(row) for row in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        """The stored article."""
+        row = self._one("SELECT article FROM articles WHERE id = ?", (article_id,))
+        return None if row is None else Article.model_validate_json(row["article"])
+
+    def articles_with_url(self, url: str) -> list[Article]:
+        """The stored articles with this canonical URL, last seen first (several feeds may
+        carry one URL)."""
+        rows = self._all(
+            "SELECT article FROM articles WHERE url = ? ORDER BY last_seen DESC, rowid DESC",
+            (url,),
+        )
+        return [Article.model_validate_json(row["article"]) for row in rows]
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        row = self._one("SELECT count(*) FROM articles")
+        return int(row[0]) if row else 0
+
+    # ------------------------------------------------------------------ outbox
+
+    def story_alerted(self, story_id: str) -> bool:
+        """Whether an alert was already made for this story."""
+        return self._one("SELECT 1 FROM outbox WHERE story_id = ?", (story_id,)) is not None
+
+    def add_alert(self, alert: Alert) -> None:
+        """Put an alert in the outbox (an alert id already there is left as it is)."""
+        self._write(
+            "INSERT OR IGNORE INTO outbox (alert_id, story_id, created, source, alert)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                alert.id,
+                alert.story_id,
+                _iso(alert.created),
+                alert.article.source.name or alert.article.source.feed_url or "",
+                alert.model_dump_json(),
+            ),
+        )
+
+    def pending_alerts(self, sink: str) -> list[Alert]:
+        """Undelivered alerts that the sink has not received yet, oldest first."""
+        rows = self._all(
+            "SELECT alert FROM outbox WHERE delivered_at IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM deliveries d WHERE d.alert_id = outbox.alert_id AND d.sink = ?)"
+            " ORDER BY created, rowid",
+            (sink,),
+        )
+        return [Alert.model_validate_json(row["alert"]) for row in rows]
+
+    def mark_delivered(self, alert_ids: Iterable[str], sink: str, when: datetime) -> None:
+        """Record that a sink received these alerts."""
+        with self._errors(), self.transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO deliveries (alert_id, sink, delivered_at) VALUES (?, ?, ?)",
+                [(alert_id, sink, _iso(when)) for alert_id in alert_ids],
+            )
+
+    def complete_alerts(self, sinks: Sequence[str], when: datetime) -> int:
+        """Mark delivered the alerts every sink has received; return how many."""
+        marks = ",".join("?" * len(sinks))
+        return self._write(
+            "UPDATE outbox SET delivered_at = ? WHERE delivered_at IS NULL AND"
+            f" (SELECT count(DISTINCT sink) FROM deliveries d WHERE d.alert_id = outbox.alert_id"
+            f" AND d.sink IN ({marks})) = ?",
+            (_iso(when), *sinks, len(set(sinks))),
+        )
+
+    def count_pending(self) -> int:
+        """Alerts not yet delivered to every sink."""
+        row = self._one("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
+        return int(row[0]) if row else 0
+
+    def daily_counts(self, since: datetime) -> list[tuple[str, str, int]]:
+        """Alerts made since a time, as (UTC day, source name, count), by day then source."""
+        rows = self._all(
+            "SELECT substr(created, 1, 10) AS day, source, count(*) AS n FROM outbox"
+            " WHERE created >= ? GROUP BY day, source ORDER BY day, source",
+            (_iso(since),),
+        )
+        return [(row["day"], row["source"], int(row["n"])) for row in rows]
+
+    def prune(self, before: datetime) -> int:
+        """Remove articles last seen before a time (and old delivered alerts); return the count
+        of articles removed. Articles of a story whose alert is still pending are kept."""
+        cutoff = _iso(before)
+        with self.transaction():
+            removed = self._write(
+                "DELETE FROM articles WHERE last_seen < ? AND story_id NOT IN"
+                " (SELECT story_id FROM outbox WHERE delivered_at IS NULL)",
+                (cutoff,),
+            )
+            self._write(
+                "DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?"
+                " AND story_id NOT IN (SELECT story_id FROM articles)",
+                (cutoff,),
+            )
+        return removed
