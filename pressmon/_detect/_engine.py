@@ -34,8 +34,8 @@ from dataclasses import dataclass
 
 from pressmon._detect._fold import Folded, fold
 from pressmon._detect._sentences import split_sentences
-from pressmon._detect._terms import Gate, Hit, Matcher
-from pressmon._detect._topic import Topic
+from pressmon._detect._terms import Gate, Hit, Matcher, WordGate
+from pressmon._detect._topic import Group, Topic
 from pressmon.models import (
     Article,
     Evidence,
@@ -53,6 +53,11 @@ _PUBLISHER = re.compile(r"\s+[-–—|]\s+([^-–—|]{1,60})\Z")
 _SPACES = re.compile(r"\s+")
 # How feeds cut a teaser short: "...", "…", "[…]", "(...)", "Read more".
 _TRUNCATED = re.compile(r"\s*(?:\[?…\]?|\[?\.\.\.\]?|\(\.\.\.\)|read more|lire la suite)\s*$", re.I)
+
+
+def _gate_terms(group: Group) -> list[str]:
+    """The terms of a group that can make it found (its ignore phrases cannot)."""
+    return [term for term, _, ignore in group.all_terms() if not ignore]
 
 
 def _title_without_publisher(title: str) -> str:
@@ -206,7 +211,24 @@ class Engine:
                     key=lambda group: len(group.all_terms()),
                 )
                 gate_terms.extend(term for term, _, ignore in smallest.all_terms() if not ignore)
-            self.gate = Gate(gate_terms)
+            self.gate = Gate(gate_terms, self.matcher.gate_tokens)
+        # Then, per topic, a word-bounded gate for each group of rule.all and one for
+        # rule.any: a topic whose required groups cannot all be found is dismissed.
+        self.word_gates = [
+            (
+                [
+                    WordGate(_gate_terms(topic.groups[name]), self.matcher.gate_tokens)
+                    for name in topic.rule.all
+                ],
+                WordGate(
+                    [term for name in topic.rule.any for term in _gate_terms(topic.groups[name])],
+                    self.matcher.gate_tokens,
+                )
+                if topic.rule.any
+                else None,
+            )
+            for topic in topics
+        ]
 
     # ------------------------------------------------------------------ matching
 
@@ -218,6 +240,13 @@ class Engine:
         """The explanations of the topics that flag the article (the gate skips the rest)."""
         folded = [(name, text, fold(text)) for name, text in reading_fields(article)]
         if self.gate is not None and not any(self.gate(item.text) for _, _, item in folded):
+            return []
+        texts = [item.text for _, _, item in folded]
+        if not any(
+            all(any(gate(text) for text in texts) for gate in all_gates)
+            and (any_gate is None or any(any_gate(text) for text in texts))
+            for all_gates, any_gate in self.word_gates
+        ):
             return []
         return [
             explanation

@@ -33,13 +33,14 @@ that lies inside it does not count.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from pressmon._detect._fold import Folded, fold, fold_keep_case
 
-__all__ = ["Gate", "Hit", "Matcher", "TermSpec", "canonical_key", "term_pattern"]
+__all__ = ["Gate", "Hit", "Matcher", "TermSpec", "WordGate", "canonical_key", "term_pattern"]
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _SEP = "SEP"
@@ -122,6 +123,20 @@ class Hit(NamedTuple):
     spec: TermSpec
 
 
+def _separator_positions(tokens: list[str]) -> set[int]:
+    """Key positions after which a term's pattern allows separators, up to its first '*'."""
+    positions: set[int] = set()
+    index = -1
+    for token in tokens:
+        if token == _WILD:
+            break
+        if token == _SEP:
+            positions.add(index)
+        else:
+            index += 1
+    return positions
+
+
 def _trie_regex(token_lists: Iterable[list[str]]) -> str:
     trie: dict[str, dict] = {}  # type: ignore[type-arg]  # a recursive structure
     for tokens in token_lists:
@@ -150,22 +165,27 @@ def _trie_regex(token_lists: Iterable[list[str]]) -> str:
     return emit(trie)
 
 
+GateTokens = Callable[[str], tuple[list[str], bool]]
+"""A term -> its tokens for a gate, and whether it is of an unspaced script."""
+
+
 class Gate:
     """A quick test: does a folded text contain any of some terms (case and ignores aside)?
 
-    It answers yes for every text in which a :class:`Matcher` with the same
-    terms could find one (it is looser: no case, no word boundaries, no ignore
-    phrases), so it can decide cheaply that the full matching is not needed.
+    It answers yes for every text in which a :class:`Matcher` could find one
+    of these terms (it is looser: no case, no word boundaries, no ignore
+    phrases, and the separators the matcher may find inside a term, see
+    :meth:`Matcher.gate_tokens`), so it can decide cheaply that the full
+    matching is not needed.
     """
 
-    def __init__(self, terms: Sequence[str]) -> None:
+    def __init__(self, terms: Sequence[str], tokens_of: GateTokens) -> None:
         spaced: list[list[str]] = []
         unspaced: list[list[str]] = []
         for term in terms:
-            folded = fold(term).text
-            tokens = _tokens(folded)
+            tokens, is_unspaced = tokens_of(term)
             if tokens:
-                (unspaced if _UNSPACED_CHAR.match(folded) else spaced).append(tokens)
+                (unspaced if is_unspaced else spaced).append(tokens)
         # No word boundaries: looser, and much faster to search (the engine can skip
         # every position whose character cannot start a term).
         self._spaced = re.compile(_trie_regex(spaced)) if spaced else None
@@ -183,6 +203,53 @@ class Gate:
         )
 
 
+class WordGate:
+    """The test of one group: could a :class:`Matcher` find one of its terms in a folded text?
+
+    Tighter than :class:`Gate` and slower: a term of a spaced script is looked
+    for where the matcher looks for it, from a word start to a word end (a
+    boundary-free ``us`` is in "plus" and "business"); it is still looser than
+    the matcher (no case, no ignore phrases, the separators the matcher may
+    find inside a term), so a no is final.
+    """
+
+    def __init__(self, terms: Sequence[str], tokens_of: GateTokens) -> None:
+        # Compiled when first needed: most articles never get past the Gate.
+        self._terms = tuple(terms)
+        self._tokens_of = tokens_of
+        self._compiled: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+
+    def _compile(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        spaced: list[list[str]] = []
+        unspaced: list[list[str]] = []
+        for term in self._terms:
+            tokens, is_unspaced = self._tokens_of(term)
+            if tokens:
+                (unspaced if is_unspaced else spaced).append(tokens)
+        # The matcher's own boundaries (see Matcher.pattern), searched in " " + text.
+        return (
+            re.compile(rf"[\W{_UNSPACED}](?=(?:{_trie_regex(spaced)})(?!{_SPACED_WORD}))")
+            if spaced
+            else None,
+            re.compile(_trie_regex(unspaced)) if unspaced else None,
+        )
+
+    def __call__(self, folded_text: str) -> bool:
+        """True when the text may contain one of the terms."""
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = self._compile()
+        spaced, unspaced = compiled
+        if spaced is not None and spaced.search(" " + folded_text):
+            return True
+        return bool(
+            unspaced is not None
+            and not folded_text.isascii()
+            and _UNSPACED_CHAR.search(folded_text)
+            and unspaced.search(folded_text)
+        )
+
+
 class Matcher:
     """All the terms of a set of groups, compiled into one pass over a text."""
 
@@ -196,11 +263,22 @@ class Matcher:
         self._wildcards: dict[str, list[TermSpec]] = {}
         token_lists: list[list[str]] = []
         unspaced_lists: list[list[str]] = []
+        # Where each term's pattern allows separators, in positions of its key (see
+        # gate_tokens): for literal terms, and for wildcard terms before the '*'.
+        literal_separators: dict[str, set[int]] = {}
+        self._wildcard_separators: list[tuple[str, frozenset[int]]] = []
         for group, term, exact, ignore in specs:
             folded = fold(term).text
             tokens = _tokens(folded)
             if not tokens:
                 continue
+            positions = _separator_positions(tokens)
+            if _WILD in tokens:
+                self._wildcard_separators.append(
+                    (canonical_key(folded.split("*", 1)[0]), frozenset(positions))
+                )
+            else:
+                literal_separators.setdefault(canonical_key(folded), set()).update(positions)
             if _UNSPACED_CHAR.match(folded):
                 unspaced_lists.append(tokens)
             else:
@@ -227,6 +305,45 @@ class Matcher:
             re.compile(f"(?=({_trie_regex(unspaced_lists)}))") if unspaced_lists else None
         )
         self._resolved: dict[str, tuple[tuple[int, int, TermSpec], ...]] = {}
+        self._literal_keys = sorted(literal_separators)
+        self._literal_separators = [literal_separators[key] for key in self._literal_keys]
+
+    def gate_tokens(self, term: str) -> tuple[list[str], bool]:
+        """The tokens a gate searches for ``term``, and whether its script is unspaced.
+
+        The matcher looks a found text up with its separators removed, so a
+        term is found wherever another term's pattern matched its letters with
+        separators between them (the term ``EtatsUnis`` in "Etats Unis", once
+        the term ``Etats-Unis`` matched that text). A term's gate pattern
+        therefore allows a separator wherever any term whose key starts with
+        this one's allows one (anywhere past the '*' of a wildcard term). A
+        wildcard term is checked against its own pattern, which is enough.
+        """
+        folded = fold(term).text
+        tokens = _tokens(folded)
+        unspaced = bool(_UNSPACED_CHAR.match(folded))
+        if not tokens or _WILD in tokens:
+            return tokens, unspaced
+        key = canonical_key(folded)
+        last = len(key) - 1  # a found text never ends with a separator
+        allowed: set[int] = set()
+        keys = self._literal_keys
+        index = bisect_left(keys, key)
+        while index < len(keys) and keys[index].startswith(key):
+            allowed.update(self._literal_separators[index])
+            index += 1
+        for prefix, positions in self._wildcard_separators:
+            if key.startswith(prefix):
+                allowed.update(positions)
+                allowed.update(range(max(len(prefix) - 1, 0), last))
+            elif prefix.startswith(key):
+                allowed.update(positions)
+        out: list[str] = []
+        for position, char in enumerate(key):
+            out.append(char)
+            if position in allowed and position < last:
+                out.append(_SEP)
+        return out, unspaced
 
     def _lookup(self, prefix: str) -> list[TermSpec]:
         key = canonical_key(prefix)
