@@ -8,22 +8,31 @@ files, or to reach the network.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import test_parse
 from feedcorpus import all_cases
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pressmon import ParseError, parse_feed
 from pressmon._parse import parse_raw, use_parser
 from pressmon._parse._fast import (
+    _C1,
     _C1_TO_CP1252,
+    _MOJIBAKE_CANDIDATE,
     _NAMESPACES,
+    _SCHEME_SLASHES,
     FEEDPARSER_HANDLERS,
     Unsure,
+    _fix_text,
+    _urljoin,
     parse_fast,
 )
 
@@ -289,3 +298,57 @@ def test_parse_feeds_keeps_order_and_reports_bad_feeds(monkeypatch: pytest.Monke
         False,
         True,
     ]
+
+
+# ---------------------------------------------------------------- quick paths, same answers
+
+_LINKS = st.tuples(
+    st.sampled_from(["http", "https", "HTTP", "ftp", ""]),
+    st.sampled_from(["://", ":", ":///", "//"]),
+    st.sampled_from(["", "u@", "[::1]", "[bad"]),
+    st.sampled_from(["ex.com", "EX.com", "", "a b", "é.com", "ex.com:", "ex.com:80", "ex.com:x"]),
+    st.sampled_from(["", "/", "/a/b", "//x", "/a;b", "/a/b;", "/é", "/a b", "/a\tb", "/\x01", "a"]),
+    st.sampled_from(["", "?", "?a=1", "?a#", "?;"]),
+    st.sampled_from(["", "#", "#f", "#f?x", "#a#b", "# "]),
+).map("".join)
+_BASES = st.sampled_from(
+    ["", "http://feed.test/a/b", "https://x.test", "http://[bad/", "ftp://x/", "feed.test/x"]
+)
+
+
+def _reference_join(base: str, uri: str) -> str | None:
+    if _SCHEME_SLASHES.match(uri):
+        return None
+    try:
+        return urljoin(base, uri)
+    except ValueError:
+        return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    uri=st.one_of(_LINKS, st.text(max_size=30).map(lambda text: "https://a.test/" + text)),
+    base=_BASES,
+)
+def test_links_returned_as_they_are_are_what_urljoin_returns(uri: str, base: str) -> None:
+    """The fast path hands back a plain absolute link without urljoin only when urljoin
+    would return it unchanged; every other link gets urljoin's answer (or Unsure)."""
+    try:
+        joined: str | None = _urljoin(base, uri)
+    except Unsure:
+        joined = None
+    assert joined == _reference_join(base, uri)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aé\x80\x9f\xa0\xbf\xc3\xe2\u2019«»x "), max_size=20))
+def test_one_scan_rules_out_both_text_repairs(value: str) -> None:
+    """A value is repaired (mojibake, C1 characters) exactly as by the two separate checks."""
+    expected = value
+    if not value.isascii():
+        if _MOJIBAKE_CANDIDATE.search(value):
+            with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+                expected = value.encode("iso-8859-1").decode("utf-8")
+        if _C1.search(expected):
+            expected = expected.translate(_C1_TO_CP1252)
+    assert _fix_text(value) == expected

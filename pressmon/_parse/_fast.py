@@ -31,6 +31,7 @@ unexpanded.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import threading
 import time
@@ -178,6 +179,7 @@ _C1_TO_CP1252 = {
 }
 _C1 = re.compile("[\x80-\x9f]")
 _MOJIBAKE_CANDIDATE = re.compile("[\xc2-\xf4][\x80-\xbf]")
+_REPAIRABLE = re.compile("[\x80-\xbf]")
 _LINK_ENTITY = re.compile(r"&([A-Za-z0-9_]+);")
 _SCHEME_SLASHES = re.compile(r"^[A-Za-z][A-Za-z0-9+,.\-]*:///")
 _XMLNS = re.compile(r"""xmlns(?::([^\s=/>]+))?\s*=\s*(["'])(.*?)\2""", re.DOTALL)
@@ -279,8 +281,28 @@ def decode_like_feedparser(data: bytes, headers: Mapping[str, str]) -> tuple[str
 _join_cache: dict[tuple[str, str], str] = {}
 
 
+# An absolute http(s) URL that urljoin gives back unchanged whatever the base
+# (lower-case scheme, a host, no ';' parameters, no empty query or fragment, no
+# whitespace or control character): most links in feeds.
+_AS_IS = re.compile(
+    r"https?://[A-Za-z0-9.\-]+(?::[0-9]*)?(?:/[^\x00-\x20\x7f;?#]*)?"
+    r"(?:\?[^\x00-\x20\x7f#]+)?(?:#[^\x00-\x20\x7f]+)?"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _readable(base: str) -> bool:
+    try:
+        urlsplit(base)
+    except ValueError:
+        return False
+    return True
+
+
 def _urljoin(base: str, uri: str) -> str:
     """feedparser's join: ``urljoin``, an empty result when it fails."""
+    if _AS_IS.fullmatch(uri) and (not base or _readable(base)):
+        return uri  # what urljoin returns, without parsing it twice
     if _SCHEME_SLASHES.match(uri):
         raise Unsure("a URL with extra slashes after its scheme")
     try:
@@ -318,7 +340,8 @@ def _safe_absolute(base: str, relative: str) -> str:
 # ---------------------------------------------------------------- text values
 def _fix_text(value: str) -> str:
     """The two repairs feedparser applies to every text value it stores."""
-    if not value.isascii():
+    # Both repairs need a character in U+0080..U+00BF: one scan rules them out.
+    if not value.isascii() and _REPAIRABLE.search(value):
         if _MOJIBAKE_CANDIDATE.search(value):
             # UTF-8 that was read as Latin-1 somewhere upstream: feedparser undoes it.
             with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
