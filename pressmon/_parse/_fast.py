@@ -177,9 +177,9 @@ _C1_TO_CP1252 = {
     for code in range(0x80, 0xA0)
     if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
-_C1 = re.compile("[\x80-\x9f]")
-_MOJIBAKE_CANDIDATE = re.compile("[\xc2-\xf4][\x80-\xbf]")
-_REPAIRABLE = re.compile("[\x80-\xbf]")
+# A C1 control character (U+0080..U+009F) in UTF-8: searched in bytes, where the
+# regular expression engine can skip to each 0xC2 instead of testing every character.
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 _LINK_ENTITY = re.compile(r"&([A-Za-z0-9_]+);")
 _SCHEME_SLASHES = re.compile(r"^[A-Za-z][A-Za-z0-9+,.\-]*:///")
 _XMLNS = re.compile(r"""xmlns(?::([^\s=/>]+))?\s*=\s*(["'])(.*?)\2""", re.DOTALL)
@@ -340,13 +340,14 @@ def _safe_absolute(base: str, relative: str) -> str:
 # ---------------------------------------------------------------- text values
 def _fix_text(value: str) -> str:
     """The two repairs feedparser applies to every text value it stores."""
-    # Both repairs need a character in U+0080..U+00BF: one scan rules them out.
-    if not value.isascii() and _REPAIRABLE.search(value):
-        if _MOJIBAKE_CANDIDATE.search(value):
-            # UTF-8 that was read as Latin-1 somewhere upstream: feedparser undoes it.
-            with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-                value = value.encode("iso-8859-1").decode("utf-8")
-        if _C1.search(value):
+    if not value.isascii():
+        # UTF-8 that was read as Latin-1 somewhere upstream: feedparser undoes it
+        # when it sees a UTF-8 lead byte followed by a continuation byte and the
+        # text decodes. A non-ASCII text that decodes has such a pair, so trying
+        # the decoding (which fails fast) is the same test, without the search.
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            value = value.encode("iso-8859-1").decode("utf-8")
+        if _C1_UTF8.search(value.encode("utf-8", "surrogatepass")):
             value = value.translate(_C1_TO_CP1252)
     return value
 
