@@ -203,22 +203,23 @@ class Engine:
         # Every topic needs each group of rule.all somewhere in the article: when the
         # text has no term of any topic's smallest such group, nothing can be flagged.
         self.gate: Gate | None = None
+        gated: dict[int, str] = {}  # topic index -> the group the gate looks for
         if all(topic.rule.all for topic in topics):
             gate_terms: list[str] = []
-            for topic in topics:
-                smallest = min(
-                    (topic.groups[name] for name in topic.rule.all),
-                    key=lambda group: len(group.all_terms()),
-                )
-                gate_terms.extend(term for term, _, ignore in smallest.all_terms() if not ignore)
+            for index, topic in enumerate(topics):
+                smallest = min(topic.rule.all, key=lambda name: len(topic.groups[name].all_terms()))
+                gated[index] = smallest
+                gate_terms.extend(_gate_terms(topic.groups[smallest]))
             self.gate = Gate(gate_terms, self.matcher.gate_tokens)
-        # Then, per topic, a word-bounded gate for each group of rule.all and one for
-        # rule.any: a topic whose required groups cannot all be found is dismissed.
+        # Then, per topic, a word-bounded gate for each other group of rule.all and one
+        # for rule.any: a topic whose required groups cannot all be found is dismissed.
+        # (Leaving out the group the gate looked for only makes the test looser.)
         self.word_gates = [
             (
                 [
                     WordGate(_gate_terms(topic.groups[name]), self.matcher.gate_tokens)
                     for name in topic.rule.all
+                    if name != gated.get(index)
                 ],
                 WordGate(
                     [term for name in topic.rule.any for term in _gate_terms(topic.groups[name])],
@@ -227,7 +228,7 @@ class Engine:
                 if topic.rule.any
                 else None,
             )
-            for topic in topics
+            for index, topic in enumerate(topics)
         ]
 
     # ------------------------------------------------------------------ matching
