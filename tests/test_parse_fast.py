@@ -361,3 +361,25 @@ def test_text_repairs_are_feedparsers(value: str) -> None:
         if _C1.search(expected):
             expected = expected.translate(_C1_TO_CP1252)
     assert _fix_text(value) == expected
+
+
+def test_dates_read_on_the_fast_path_are_what_normalizing_would_read() -> None:
+    """The fast path hands its own reading of each date to normalization (which then does
+    not parse the text again): it is exactly parse_date's reading of that text."""
+    from pressmon._dates import parse_date
+
+    shared = 0
+    for _, data, url, headers in all_cases():
+        try:
+            raw = parse_raw(data, url=url, headers=headers)
+        except ParseError:
+            continue
+        dates = [raw.updated] + [
+            d for entry in raw.entries for d in (entry.published, entry.updated)
+        ]
+        for date in dates:
+            if date is not None and date.read is not None:
+                assert date.text is not None and date.parsed is None
+                assert date.read == parse_date(date.text)
+                shared += 1
+    assert shared > 50

@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from pressmon._dates import parse_date
+from pressmon._dates import ParsedDate, parse_date
 from pressmon._parse._feedparser import build_raw_feed
 from pressmon._parse._raw import RawFeed
 
@@ -397,12 +397,19 @@ def feedparser_date(text: str) -> time.struct_time | None:
     return parsed
 
 
-def _date_parsed(text: str) -> time.struct_time | None:
-    # pressmon re-reads the date text itself; feedparser's reading is only used
-    # when pressmon's parsers fail, so only then is it worth computing.
-    if not text or parse_date(text, other_formats=False) is not None:
-        return None
-    return feedparser_date(text)
+def _date_parsed(text: str) -> tuple[time.struct_time | None, ParsedDate | None]:
+    """feedparser's reading of a date, and pressmon's own (when its parsers succeed).
+
+    pressmon re-reads the date text itself; feedparser's reading is only used
+    when pressmon's parsers fail, so only then is it worth computing. pressmon's
+    reading goes along with the text, so that normalizing does not parse it again.
+    """
+    if not text:
+        return None, None
+    read = parse_date(text, other_formats=False)
+    if read is not None:
+        return None, read
+    return feedparser_date(text), None
 
 
 # ---------------------------------------------------------------- parser
@@ -849,7 +856,12 @@ class _Walker:
     def _date(self, element: _Element, key: str) -> None:
         output = self._value(self._leaf_text(element), key)
         self._store(key, output, None)
-        self._context()[f"{key}_parsed"] = _date_parsed(output)
+        parsed, read = _date_parsed(output)
+        context = self._context()
+        context[f"{key}_parsed"] = parsed
+        if read is not None:
+            # Under a key no element can have (a space): see _feedparser._date.
+            context[f"{key} read"] = (output, read)
 
     def _author(self, element: _Element) -> None:
         if self.entry is None:
