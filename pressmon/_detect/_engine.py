@@ -238,7 +238,11 @@ class Engine:
         return self._analyze([(name, text, fold(text)) for name, text in reading_fields(article)])
 
     def flagged(self, article: Article) -> list[Explanation]:
-        """The explanations of the topics that flag the article (the gate skips the rest)."""
+        """The explanations of the topics that flag the article (the gates skip the rest).
+
+        They are for :meth:`Explanation.to_flag`: their ``windows`` hold only the
+        counted windows (the evidence of a flag); :meth:`analyze` gives them all.
+        """
         folded = [(name, text, fold(text)) for name, text in reading_fields(article)]
         if self.gate is not None and not any(self.gate(item.text) for _, _, item in folded):
             return []
@@ -433,7 +437,11 @@ class Engine:
             flagged=flagged,
             reason=reason,
             exclusions=exclusion_hits,
-            windows=tuple(_public_window(w, own) for w in windows[:10]),
+            # For flagged(), only what Explanation.to_flag reads: the counted windows
+            # among the first ten (a window's evidence is a few models per term).
+            windows=tuple(
+                _public_window(w, own) for w in windows[:10] if w.counted or not only_flagged
+            ),
             contributions=tuple(
                 (name, round(value, 4)) for name, value in sorted(contributions.items())
             ),
