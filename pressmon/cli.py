@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO, TypeVar
 
 from pressmon._version import __version__
 
@@ -30,34 +30,29 @@ def _warning(source: str, message: str, stream: TextIO) -> None:
     print(f"pressmon: warning: {source}: {message}", file=stream)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
-    return value
+_N = TypeVar("_N", int, float)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
-    return value
+def _number(
+    convert: Callable[[str], _N], expected: str, accept: Callable[[_N], bool], bound: str
+) -> Callable[[str], _N]:
+    """An argparse ``type=`` that converts a number and checks its bound, with clear errors."""
+
+    def parse(text: str) -> _N:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not accept(value):
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
+_positive_float = _number(float, "a number of seconds", lambda value: value > 0, "more than 0")
+_positive_int = _number(int, "a whole number", lambda value: value >= 1, "1 or more")
+_non_negative_int = _number(int, "a whole number", lambda value: value >= 0, "0 or more")
 
 
 def _fetch_options(args: argparse.Namespace) -> dict[str, Any]:
