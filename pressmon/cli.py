@@ -1,8 +1,8 @@
-"""The ``pressmon`` command: argument parsing and output, over the library.
+"""The `pressmon` command: argument parsing and output, over the library.
 
 Exit codes: 0 when every source was read, 1 when some failed, 2 for a usage
-error (an unknown option or topic), 130 when interrupted. ``pressmon run`` has
-its own (see ``pressmon run --help``).
+error (an unknown option or topic), 130 when interrupted. `pressmon run` has
+its own (see `pressmon run --help`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _N = TypeVar("_N", int, float)
 def _number(
     convert: Callable[[str], _N], expected: str, accept: Callable[[_N], bool], bound: str
 ) -> Callable[[str], _N]:
-    """An argparse ``type=`` that converts a number and checks its bound, with clear errors."""
+    """An argparse `type=` that converts a number and checks its bound, with clear errors."""
 
     def parse(text: str) -> _N:
         try:
@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _check_topics(
     parser: argparse.ArgumentParser, topics: Sequence[str] | None
 ) -> list[Any] | None:
-    """Resolve ``--topic`` values (built-in names or topic files); a usage error otherwise."""
+    """Resolve `--topic` values (built-in names or topic files); a usage error otherwise."""
     if not topics:
         return None
     from pressmon._detect import resolve_topics
@@ -331,7 +331,7 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _full_text_summary(results: Sequence[Any]) -> str:
-    """``; pages: 12 ok, 1 not an article, 2 failed, 3 skipped`` (the non-zero counts)."""
+    """`; pages: 12 ok, 1 not an article, 2 failed, 3 skipped` (the non-zero counts)."""
     counts: dict[str, int] = {}
     for result in results:
         for item in result.items:

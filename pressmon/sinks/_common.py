@@ -46,7 +46,7 @@ def evidence_segments(
     evidence: Evidence, limit: int = _SNIPPET_CHARS
 ) -> Iterator[tuple[str, bool]]:
     """The evidence sentence as (text, is_a_matched_term) pieces, cut around the matches when
-    it is long, whitespace collapsed. Offsets come from the evidence (``TermMatch.start``)."""
+    it is long, whitespace collapsed. Offsets come from the evidence (`TermMatch.start`)."""
     text = evidence.text
     begin, end = 0, len(text)
     if len(text) > limit and evidence.matches:
