@@ -1,9 +1,9 @@
 """pressmon: fetch news feeds, normalize every article into one schema, flag the ones
 that mention a monitored topic, with the evidence.
 
-The public API is what this module exports (``__all__``); everything in a
+The public API is what this module exports (`__all__`); everything in a
 module whose name starts with an underscore may change without notice.
-Names are imported lazily, on first use, so ``import pressmon`` stays quick
+Names are imported lazily, on first use, so `import pressmon` stays quick
 for command-line use::
 
     import pressmon

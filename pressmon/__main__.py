@@ -1,4 +1,4 @@
-"""``python -m pressmon``: the same as the ``pressmon`` command."""
+"""`python -m pressmon`: the same as the `pressmon` command."""
 
 import sys
 

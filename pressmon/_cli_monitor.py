@@ -1,4 +1,4 @@
-"""The monitor's subcommands, ``pressmon run`` and ``pressmon opml``: parsing and output."""
+"""The monitor's subcommands, `pressmon run` and `pressmon opml`: parsing and output."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ exit codes:
 
 
 def add_commands(commands: Any) -> None:
-    """Add ``run`` and ``opml`` to the ``pressmon`` subcommands."""
+    """Add `run` and `opml` to the `pressmon` subcommands."""
     run = commands.add_parser(
         "run",
         help="run the monitor once: fetch the feeds, alert once on each new flagged story",
@@ -85,7 +85,7 @@ def _error(message: str, err: TextIO) -> None:
 
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run ``pressmon run`` or ``pressmon opml``; return the exit code."""
+    """Run `pressmon run` or `pressmon opml`; return the exit code."""
     from pressmon.exceptions import ConfigError, StoreError, TopicError
 
     try:

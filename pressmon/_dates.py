@@ -1,7 +1,7 @@
 """Dates as sources write them -> timezone-aware UTC datetimes with their real precision.
 
-Parsing is delegated to maintained parsers: :func:`dateutil.parser.isoparse`
-for ISO 8601 / W3C dates (``2023-05``, ``2023-05-02T10:00:00+02:00``), the
+Parsing is delegated to maintained parsers: `dateutil.parser.isoparse`
+for ISO 8601 / W3C dates (`2023-05`, `2023-05-02T10:00:00+02:00`), the
 standard library's RFC 2822 parser for feed dates (``Tue, 02 May 2023 10:00:00
 +0200``), and feedparser's date handlers for the odd formats real feeds carry.
 This module only decides *how much* of a date is real (its precision) and
@@ -109,7 +109,7 @@ def _parse_rfc2822(text: str) -> ParsedDate | None:
 
 
 def from_struct_time(value: time.struct_time | None) -> datetime | None:
-    """Convert a UTC ``struct_time`` (as feedparser returns) to an aware datetime."""
+    """Convert a UTC `struct_time` (as feedparser returns) to an aware datetime."""
     if value is None:
         return None
     try:
@@ -131,11 +131,11 @@ def _parse_with_feedparser(text: str) -> ParsedDate | None:
 
 
 def is_decided_here(text: str) -> bool:
-    """True for ISO-shaped or numbers-only dates: :func:`parse_date`'s answer is final.
+    """True for ISO-shaped or numbers-only dates: `parse_date`'s answer is final.
 
-    For those, another parser's reading (feedparser rolls ``2023-02-30`` over
-    to March 2 and guesses the order of ``03/04/2023``) must never replace a
-    None from :func:`parse_date`.
+    For those, another parser's reading (feedparser rolls `2023-02-30` over
+    to March 2 and guesses the order of `03/04/2023`) must never replace a
+    None from `parse_date`.
     """
     text = text.strip()
     return bool(_ISO_PARTIAL.match(text) or _COMPACT_DATE.match(text) or _NUMERIC_ONLY.match(text))
@@ -147,17 +147,17 @@ def parse_date(
     """Parse a date string into a UTC datetime and its precision.
 
     Args:
-        text: an ISO 8601 / W3C date (complete or partial: ``2023``, ``2023-05``),
+        text: an ISO 8601 / W3C date (complete or partial: `2023`, `2023-05`),
             an RFC 2822 date, or another format feedparser knows.
         other_formats: also try written-out dates in the languages pressmon
-            monitors (``2 mai 2023``, ``02.05.2023``: see :func:`find_text_date`)
+            monitors (`2 mai 2023`, `02.05.2023`: see `find_text_date`)
             and feedparser's handlers for unusual formats; off when feedparser
             already read the date and only the precision is wanted.
         language: the ISO 639-1 language of the page the date comes from; it
-            tells the order of ``03/04/2023`` (day first unless English).
+            tells the order of `03/04/2023` (day first unless English).
 
     Returns:
-        ``(datetime, precision)``, or None when the text is not a trustworthy date.
+        `(datetime, precision)`, or None when the text is not a trustworthy date.
 
     Examples:
         >>> parse_date("2023-05")
@@ -267,18 +267,18 @@ def find_text_date(text: str, *, language: str | None = None) -> ParsedDate | No
     """Find the first calendar date written out in a short text; day precision.
 
     Understands month names in English, French, German, Spanish, Italian and
-    Portuguese (``2 mai 2023``, ``2. Mai 2023``, ``2 de mayo de 2023``,
-    ``2 maggio 2023``, ``May 2, 2023``) and numeric dates: ``2023/05/02``,
-    ``02.05.2023`` (day first, as everywhere dots are used), and
-    ``02/05/2023`` (day first on a page in another language than English;
+    Portuguese (`2 mai 2023`, `2. Mai 2023`, `2 de mayo de 2023`,
+    `2 maggio 2023`, `May 2, 2023`) and numeric dates: `2023/05/02`,
+    `02.05.2023` (day first, as everywhere dots are used), and
+    `02/05/2023` (day first on a page in another language than English;
     left out when the order cannot be told).
 
     Args:
-        text: a line of text such as ``Publié le 2 mai 2023 à 10h30``.
+        text: a line of text such as `Publié le 2 mai 2023 à 10h30`.
         language: the page's ISO 639-1 language, when known.
 
     Returns:
-        ``(datetime, "day")``, or None when no trustworthy date is found.
+        `(datetime, "day")`, or None when no trustworthy date is found.
 
     Examples:
         >>> find_text_date("Publié le 2 mai 2023 à 10h30")
@@ -313,9 +313,9 @@ _URL_COMPACT_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<da
 
 
 def date_from_url(url: str | None) -> ParsedDate | None:
-    """The date an article URL carries in its path (``/2023/05/02/`` is day precision).
+    """The date an article URL carries in its path (`/2023/05/02/` is day precision).
 
-    ``/2023/05/`` gives the month; a bare year, or digits that are not a valid
+    `/2023/05/` gives the month; a bare year, or digits that are not a valid
     date, give nothing.
 
     Examples:

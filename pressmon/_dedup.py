@@ -3,20 +3,20 @@
 Three rules, tried in order, for an article the store has not seen under its own id:
 
 1. **The same canonical URL** (tracking parameters, fragments and host case are
-   already removed by :func:`pressmon.canonicalize_url`): the same article.
-2. **The same guid**, when the guid is globally unique by its form (an ``http(s)``
-   URL, a ``urn:`` or a ``tag:``): the same article. Short guids (``1001``) are only
+   already removed by [`canonicalize_url`][pressmon.canonicalize_url]): the same article.
+2. **The same guid**, when the guid is globally unique by its form (an `http(s)`
+   URL, a `urn:` or a `tag:`): the same article. Short guids (`1001`) are only
    unique within one feed, and the article id already covers that case.
 3. **Near-identical text**: a syndicated (agency) copy on another outlet, usually
    with its own title, a dateline, a trimmed last paragraph or a few edited words.
    The fingerprint is a 64-bit **SimHash** over the word 2-shingles (pairs of
    consecutive words) of the article's body (its text, else its summary), after
    folding case and accents and dropping punctuation. Two articles are the same
-   story when their fingerprints differ in at most ``max_distance`` bits (default
-   **8**). ``benchmarks/dedup_threshold.py`` measures the distances of edited
-   copies and of distinct articles; ``docs/monitor.md`` gives the figures.
+   story when their fingerprints differ in at most `max_distance` bits (default
+   **8**). `benchmarks/dedup_threshold.py` measures the distances of edited
+   copies and of distinct articles; `docs/monitor.md` gives the figures.
 
-Short texts are never matched by content: below ``min_words`` words (default 40)
+Short texts are never matched by content: below `min_words` words (default 40)
 there is no fingerprint, because two different one-line stories ("Alpine to enter
 the US in 2027" / "Alpine to enter the US in 2028") share most of their shingles.
 Titles are left out of the fingerprint for the same reason, and because outlets
@@ -93,7 +93,7 @@ def simhash(words: Sequence[str], shingle: int = SHINGLE) -> int:
 
 
 def fingerprint(article: Article, min_words: int = 40) -> int | None:
-    """The article body's SimHash, or None when the body has fewer than ``min_words`` words."""
+    """The article body's SimHash, or None when the body has fewer than `min_words` words."""
     words = normalize_words(article.text or article.summary)
     if len(words) < min_words:
         return None
@@ -106,7 +106,7 @@ def hamming(a: int, b: int) -> int:
 
 
 def is_global_guid(guid: str | None) -> bool:
-    """Whether a guid names an entry globally (a URL, ``urn:`` or ``tag:``), not per feed."""
+    """Whether a guid names an entry globally (a URL, `urn:` or `tag:`), not per feed."""
     return bool(guid and _GLOBAL_GUID.match(guid.strip()))
 
 
@@ -115,14 +115,14 @@ class StoryMatch:
     """Where a new article belongs."""
 
     kind: Literal["seen", "url", "guid", "text", "new"]
-    """``seen`` (this very article is stored), ``url``/``guid``/``text`` (a copy of a known
-    story, and why), or ``new`` (a new story)."""
+    """`seen` (this very article is stored), `url`/`guid`/`text` (a copy of a known
+    story, and why), or `new` (a new story)."""
     story_id: str
     """The story it belongs to (its own id for a new story)."""
     existing: StoredArticle | None = None
     """The stored article that matched."""
     distance: int | None = None
-    """The fingerprint distance, for a ``text`` match."""
+    """The fingerprint distance, for a `text` match."""
 
 
 class SimilarityIndex:
@@ -130,7 +130,7 @@ class SimilarityIndex:
 
     A run compares every new article with the window; reading the window from the
     state once (instead of once per article) keeps that to one XOR and one popcount
-    per stored fingerprint (see ``docs/performance.md``).
+    per stored fingerprint (see `docs/performance.md`).
     """
 
     def __init__(self, store: Store, since: datetime) -> None:
@@ -139,7 +139,7 @@ class SimilarityIndex:
         self._items: list[tuple[str, int]] | None = None
 
     def nearest(self, value: int, max_distance: int) -> tuple[str, int] | None:
-        """The closest (oldest on ties) article id within ``max_distance``, with the distance."""
+        """The closest (oldest on ties) article id within `max_distance`, with the distance."""
         if self._items is None:
             self._items = self._store.fingerprints(self._since)
         best: tuple[str, int] | None = None
@@ -167,7 +167,7 @@ def match_story(
 ) -> StoryMatch:
     """Find the story an article belongs to, by the rules in this module's docstring.
 
-    ``index`` (one per run) makes the near-duplicate lookup read the state once."""
+    `index` (one per run) makes the near-duplicate lookup read the state once."""
     same = store.find_article(article.id)
     if same is not None:
         return StoryMatch("seen", same.story_id, same)

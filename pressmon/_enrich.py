@@ -1,17 +1,17 @@
 """Full-text enrichment: follow a feed item's link and give the article its page's text.
 
 Many feeds carry a title and a one-line teaser (Google News carries titles
-only); the sentence that matters sits in the article page. :class:`Enricher`
-decides which articles need their page (the *thin* rule, :func:`is_thin`),
-fetches each page once with :meth:`pressmon.Fetcher.get` (the fetcher's
+only); the sentence that matters sits in the article page. `Enricher`
+decides which articles need their page (the *thin* rule, `is_thin`),
+fetches each page once with `get` (the fetcher's
 limits, bounds, retries and private-address refusal), reads it with
-:func:`pressmon.extract_article` and returns new articles built by
-:func:`merge`: the page's text, the feed's own title, summary, URL and id,
+[`extract_article`][pressmon.extract_article] and returns new articles built by
+`merge`: the page's text, the feed's own title, summary, URL and id,
 missing metadata filled from the page, and the outcome in
-``article.extraction``. Nothing here raises for one page: a page that cannot
+`article.extraction`. Nothing here raises for one page: a page that cannot
 be read leaves the feed's text as it was and says why.
 
-The user-facing description is in ``docs/full-text.md``.
+The user-facing description is in `docs/full-text.md`.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ FullTextMode = Literal["thin", "all"]
 """Which articles get their page read: the thin ones, or all of them."""
 
 PageProgress = Callable[[int, int, Article], object]
-"""``progress(done, total, article)``: called once per article looked at, in completion order."""
+"""`progress(done, total, article)`: called once per article looked at, in completion order."""
 
 # Pages whose extracted text belongs to the article even though the page is
 # not a whole article: a paywall teaser shows the story's first lines, a brief
@@ -77,25 +77,25 @@ GOOGLE_NEWS_MESSAGE = (
 class PageCache(Protocol):
     """Where read pages are kept so that a page is fetched once.
 
-    The key is the link's canonical URL (the article's ``url``); the value is
-    the page as :func:`pressmon.extract_article` read it (an
-    :class:`~pressmon.Article` whose ``extraction`` says what happened), or,
+    The key is the link's canonical URL (the article's `url`); the value is
+    the page as [`extract_article`][pressmon.extract_article] read it (an
+    [`Article`][pressmon.Article] whose `extraction` says what happened), or,
     when it could not be fetched, an article carrying only the failed or
-    skipped ``extraction``. Implement these two methods to keep pages across
-    runs (in a database, for example); :class:`MemoryPageCache` is the default.
+    skipped `extraction`. Implement these two methods to keep pages across
+    runs (in a database, for example); [`MemoryPageCache`][pressmon.MemoryPageCache] is the default.
     """
 
     def get(self, url: str) -> Article | None:
-        """Return the page read for ``url`` before, or None."""
+        """Return the page read for `url` before, or None."""
 
     def put(self, url: str, page: Article) -> None:
-        """Keep the page read for ``url``."""
+        """Keep the page read for `url`."""
 
 
 class MemoryPageCache:
-    """A :class:`PageCache` in memory: pages are kept as long as the object lives.
+    """A [`PageCache`][pressmon.PageCache] in memory: pages are kept as long as the object lives.
 
-    Give the same one to several :func:`pressmon.enrich` calls to read each
+    Give the same one to several [`enrich`][pressmon.enrich] calls to read each
     page only once over all of them.
     """
 
@@ -103,11 +103,11 @@ class MemoryPageCache:
         self._pages: dict[str, Article] = {}
 
     def get(self, url: str) -> Article | None:
-        """Return the page read for ``url`` before, or None."""
+        """Return the page read for `url` before, or None."""
         return self._pages.get(url)
 
     def put(self, url: str, page: Article) -> None:
-        """Keep the page read for ``url``."""
+        """Keep the page read for `url`."""
         self._pages[url] = page
 
     def __len__(self) -> int:
@@ -118,7 +118,7 @@ class MemoryPageCache:
 
 
 def full_text_mode(value: bool | str | None) -> FullTextMode | None:
-    """Read a ``full_text`` option: False/None (off), True or ``"thin"``, or ``"all"``.
+    """Read a `full_text` option: False/None (off), True or `"thin"`, or `"all"`.
 
     Raises:
         ValueError: any other value.
@@ -135,14 +135,14 @@ def full_text_mode(value: bool | str | None) -> FullTextMode | None:
 def is_thin(article: Article) -> bool:
     """True when the feed gave too little text to judge the story: it needs its page.
 
-    Thin means no text and no summary of :data:`THIN_CHARS` characters or more
+    Thin means no text and no summary of `THIN_CHARS` characters or more
     (a title only, a one-line teaser, a truncated excerpt).
     """
     return len(article.text.strip()) < THIN_CHARS and len(article.summary.strip()) < THIN_CHARS
 
 
 def is_google_news_link(url: str) -> bool:
-    """True for a ``news.google.com`` link (an item of a Google News feed)."""
+    """True for a `news.google.com` link (an item of a Google News feed)."""
     host = (urlsplit(url).hostname or "").lower()
     return host == "news.google.com"
 
@@ -186,19 +186,19 @@ def _page_article(response: PageResponse, engine: EngineName | None) -> Article:
 
 
 def merge(article: Article, page: Article) -> Article:
-    """Return ``article`` with what its page adds; the feed's identity is kept.
+    """Return `article` with what its page adds; the feed's identity is kept.
 
-    * ``ok``: the text is the page's, and so is the language when the page
+    * `ok`: the text is the page's, and so is the language when the page
       has one (it describes the text); the title, summary, URL, id, guid,
       source and tags stay the feed's (an empty title or summary takes the
       page's); published, updated, authors and image come from the page only
       where the feed gave none.
-    * ``not_article``: a paywall teaser or a short brief gives its text when
+    * `not_article`: a paywall teaser or a short brief gives its text when
       it is longer than what the feed gave; any other page (home, section,
       error page, login wall) gives nothing.
-    * ``failed`` and ``skipped``: the feed's text is kept as it was.
+    * `failed` and `skipped`: the feed's text is kept as it was.
 
-    In every case ``extraction`` records the outcome.
+    In every case `extraction` records the outcome.
     """
     extraction = page.extraction
     updates: dict[str, Any] = {"extraction": extraction}
@@ -232,17 +232,17 @@ def merge(article: Article, page: Article) -> Article:
 
 
 class Enricher:
-    """Read the pages of articles through one :class:`~pressmon.Fetcher`, each page once.
+    """Read the pages of articles through one [`Fetcher`][pressmon.Fetcher], each page once.
 
     Args:
         fetcher: the fetcher whose limits (global, per host), bounds (timeout,
             deadline, size) and retries every page request shares.
-        mode: ``"thin"`` (only articles :func:`is_thin` says need it) or
-            ``"all"`` (every article with a link).
+        mode: `"thin"` (only articles `is_thin` says need it) or
+            `"all"` (every article with a link).
         allow_private_pages: follow links to loopback, private and link-local
             addresses (refused by default: links come from third-party feeds).
-        cache: where pages are kept (default: a new :class:`MemoryPageCache`).
-        engine: the extraction engine (see :func:`pressmon.extract_article`).
+        cache: where pages are kept (default: a new [`MemoryPageCache`][pressmon.MemoryPageCache]).
+        engine: the extraction engine (see [`extract_article`][pressmon.extract_article]).
     """
 
     def __init__(
@@ -270,13 +270,13 @@ class Enricher:
         """Pages requested so far (cache hits and shared requests excluded)."""
 
     def wants(self, article: Article) -> bool:
-        """True when ``article`` is one this enricher looks at."""
+        """True when `article` is one this enricher looks at."""
         if article.extraction is not None:
             return False  # already read from a page (or already looked at)
         return self.mode == "all" or is_thin(article)
 
     async def page(self, url: str) -> Article:
-        """Return the page at ``url`` as read, from the cache, a request in flight, or the web."""
+        """Return the page at `url` as read, from the cache, a request in flight, or the web."""
         cached = self.cache.get(url)
         if cached is not None:
             return cached
@@ -306,7 +306,7 @@ class Enricher:
             return _failed(url, f"the page could not be read: {type(error).__name__}: {error}")
 
     async def enrich_one(self, article: Article) -> Article:
-        """Return ``article`` with its page's text, or unchanged when it is not looked at."""
+        """Return `article` with its page's text, or unchanged when it is not looked at."""
         if not self.wants(article):
             return article
         url = canonicalize_url(article.url) if is_http_url(article.url) else None
@@ -324,8 +324,8 @@ class Enricher:
         Args:
             articles: the articles to look at (give only new ones: every thin
                 one costs a request unless its page is cached).
-            progress: called as ``progress(done, total, article)`` for each
-                article looked at (the ones :meth:`wants`).
+            progress: called as `progress(done, total, article)` for each
+                article looked at (the ones `wants`).
         """
         given = list(articles)
         chosen = [index for index, article in enumerate(given) if self.wants(article)]
@@ -370,7 +370,7 @@ async def enrich_results(
     allow_private_pages: bool = False,
     progress: PageProgress | None = None,
 ) -> list[FetchResult]:
-    """Enrich fetch results with ``fetcher`` when ``full_text`` asks for it (else return them)."""
+    """Enrich fetch results with `fetcher` when `full_text` asks for it (else return them)."""
     mode = full_text_mode(full_text)
     if mode is None:
         return list(results)
@@ -390,12 +390,12 @@ async def aenrich(
     progress: PageProgress | None = None,
     **options: Any,
 ) -> list[Article]:
-    """Give thin articles the text of their web page (async); see :func:`pressmon.enrich`.
+    """Give thin articles the text of their web page (async); see [`enrich`][pressmon.enrich].
 
-    Takes the same arguments as :func:`pressmon.enrich`, and also ``fetcher``:
-    a :class:`~pressmon.Fetcher` already in use (for example the one that
+    Takes the same arguments as [`enrich`][pressmon.enrich], and also `fetcher`:
+    a [`Fetcher`][pressmon.Fetcher] already in use (for example the one that
     fetched the feeds), so that the pages share its limits and connections
-    (then give no ``client`` nor fetcher options).
+    (then give no `client` nor fetcher options).
 
     Examples:
         >>> async with pressmon.Fetcher() as fetcher:  # doctest: +SKIP
@@ -431,33 +431,33 @@ def enrich(
 ) -> list[Article]:
     """Give thin articles the text of their web page: follow each link, extract the main text.
 
-    Each article that needs it (``mode="thin"``: its text and summary are both
-    under 500 characters; ``mode="all"``: every article with a link) has its
+    Each article that needs it (`mode="thin"`: its text and summary are both
+    under 500 characters; `mode="all"`: every article with a link) has its
     link fetched, within the fetcher's limits and bounds, and its page read
-    by :func:`pressmon.extract_article`. The article that comes back keeps
+    by [`extract_article`][pressmon.extract_article]. The article that comes back keeps
     its id, URL, title and summary from the feed, takes the page's text and
     language, and fills its missing date, authors and image from the page;
-    ``article.extraction`` says what happened (``ok``, ``not_article``,
-    ``failed``, ``skipped``). A page that cannot be read leaves the feed's
-    text as it was. Each page is fetched once (``cache``). Articles already
-    read from a page (``extraction`` set) are returned as they are.
+    `article.extraction` says what happened (`ok`, `not_article`,
+    `failed`, `skipped`). A page that cannot be read leaves the feed's
+    text as it was. Each page is fetched once (`cache`). Articles already
+    read from a page (`extraction` set) are returned as they are.
 
     Links to loopback, private and link-local addresses (a cloud metadata
     service, the machine's own services) are not followed unless
-    ``allow_private_pages=True``: they come back ``skipped``. Google News
-    links (``news.google.com``) are ``skipped`` too: they reach the article
+    `allow_private_pages=True`: they come back `skipped`. Google News
+    links (`news.google.com`) are `skipped` too: they reach the article
     only with JavaScript.
 
     Args:
         articles: the articles to enrich (give only new ones).
-        mode: ``"thin"`` or ``"all"``.
+        mode: `"thin"` or `"all"`.
         allow_private_pages: follow links to private addresses.
-        cache: a :class:`~pressmon.PageCache` (default: a new in-memory one).
-        engine: the extraction engine (``"bs4"``, ``"trafilatura"``, None: automatic).
-        client: an ``httpx.AsyncClient`` to send requests with (left open).
-        progress: called as ``progress(done, total, article)`` per article looked at.
-        **options: :class:`~pressmon.Fetcher` options (``timeout``, ``deadline``,
-            ``max_bytes``, ``concurrency``, ``per_host``, ...).
+        cache: a [`PageCache`][pressmon.PageCache] (default: a new in-memory one).
+        engine: the extraction engine (`"bs4"`, `"trafilatura"`, None: automatic).
+        client: an `httpx.AsyncClient` to send requests with (left open).
+        progress: called as `progress(done, total, article)` per article looked at.
+        **options: [`Fetcher`][pressmon.Fetcher] options (`timeout`, `deadline`,
+            `max_bytes`, `concurrency`, `per_host`, ...).
 
     Returns:
         The articles in the order given; the ones not looked at are unchanged.

@@ -96,7 +96,7 @@ _SAMPLE_CHARS = 4000
 
 
 def normalize_language(tag: str | None) -> str | None:
-    """Turn a declared language (``fr-FR``, ``en_US``, ``fra``, ``French``) into ISO 639-1.
+    """Turn a declared language (`fr-FR`, `en_US`, `fra`, `French`) into ISO 639-1.
 
     Returns None for an empty or unusable declaration.
     """

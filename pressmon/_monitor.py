@@ -6,8 +6,8 @@ can tell):
 1. Take the run lock (one run per state file; a second run waits).
 2. Fetch the feeds that are due, with the validators (ETag, Last-Modified) the state
    remembers; a failing feed backs off, Retry-After and Cache-Control are respected.
-   Then, for feeds with ``full_text``, the new items (those the state has not seen)
-   get their article page's text (:func:`enrich_new_articles`).
+   Then, for feeds with `full_text`, the new items (those the state has not seen)
+   get their article page's text (`enrich_new_articles`).
 3. In **one transaction**: the feeds' new state, every new article with its story and
    flags, and an outbox entry for every new flagged story. A crash before the commit
    leaves the state as it was (the feeds are fetched again, without validators' help
@@ -15,10 +15,10 @@ can tell):
 4. Each sink gets the outbox entries it has not received; each delivery is recorded
    after the sink took it. A crash between the two makes the next run deliver again:
    the JSONL sink skips ids already in its file, the webhook sends the same
-   ``Idempotency-Key``.
-5. Old articles are pruned (``retention_days``) and a :class:`RunReport` is returned.
+   `Idempotency-Key`.
+5. Old articles are pruned (`retention_days`) and a [`RunReport`][pressmon.RunReport] is returned.
 
-``run_monitor`` takes the fetch and detect functions as parameters (defaulting to
+`run_monitor` takes the fetch and detect functions as parameters (defaulting to
 pressmon's), which is the seam the tests use.
 """
 
@@ -67,7 +67,7 @@ class FetchFailureLike(Protocol):
 
 
 class FetchResultLike(Protocol):
-    """What the monitor reads from one fetch result (``pressmon.FetchResult``)."""
+    """What the monitor reads from one fetch result (`pressmon.FetchResult`)."""
 
     @property
     def url(self) -> str: ...
@@ -116,7 +116,7 @@ DetectFunction = Callable[[Article, Sequence[str] | None], Sequence[Flag]]
 async def default_fetch(
     requests: Sequence[FeedRequestLike], config: FetchConfig, progress: ProgressCallback | None
 ) -> Sequence[FetchResultLike]:
-    """Fetch with pressmon's :class:`~pressmon.Fetcher` (conditional requests, bounded)."""
+    """Fetch with pressmon's [`Fetcher`][pressmon.Fetcher] (conditional requests, bounded)."""
     from pressmon._fetch import Fetcher
     from pressmon.models import FeedRequest
 
@@ -135,7 +135,7 @@ async def default_fetch(
 
 
 def fetcher_options(config: FetchConfig) -> dict[str, Any]:
-    """The :class:`~pressmon.Fetcher` options of a ``[fetch]`` table (feeds and pages alike)."""
+    """The [`Fetcher`][pressmon.Fetcher] options of a `[fetch]` table (feeds and pages alike)."""
     options: dict[str, Any] = {
         "timeout": config.timeout,
         "deadline": config.deadline,
@@ -150,7 +150,7 @@ def fetcher_options(config: FetchConfig) -> dict[str, Any]:
 
 
 def default_detect(article: Article, topics: Sequence[str] | None) -> Sequence[Flag]:
-    """Detect with :func:`pressmon.detect`."""
+    """Detect with [`detect`][pressmon.detect]."""
     from pressmon._detect import detect
 
     return detect(article, topics)
@@ -159,7 +159,7 @@ def default_detect(article: Article, topics: Sequence[str] | None) -> Sequence[F
 class Progress:
     """How a run talks to people: a progress bar on a terminal, plain log lines otherwise.
 
-    Everything goes to ``stream`` (standard error), so standard output holds only what
+    Everything goes to `stream` (standard error), so standard output holds only what
     the sinks print.
     """
 
@@ -193,20 +193,20 @@ class Progress:
             self._write(f"pressmon: {message}")
 
     def detail(self, message: str) -> None:
-        """A line for ``--verbose`` only."""
+        """A line for `--verbose` only."""
         if self.verbose and not self.quiet:
             self._write(f"pressmon: {message}")
 
     def warning(self, message: str) -> None:
-        """A problem that did not stop the run (shown even with ``--quiet``)."""
+        """A problem that did not stop the run (shown even with `--quiet`)."""
         self._write(f"pressmon: warning: {message}")
 
     def error(self, message: str) -> None:
-        """A failure (shown even with ``--quiet``)."""
+        """A failure (shown even with `--quiet`)."""
         self._write(f"pressmon: error: {message}")
 
     def start(self, total: int, what: str = "feeds") -> None:
-        """Feeds (or, with ``what="pages"``, article pages) are about to be fetched."""
+        """Feeds (or, with `what="pages"`, article pages) are about to be fetched."""
         self._total, self._done, self._what = total, 0, what
         if self.bar and total:
             self._draw()
@@ -238,9 +238,9 @@ class StatePageCache:
     earlier runs' pages from the state.
 
     A page an earlier run read lives in the state as the article that read it (its
-    text, language, metadata and ``extraction``), kept as long as that article
-    (``retention_days``); no page is stored twice. Only pages that were read (``ok``
-    or ``not_article``) are taken from the state: a page that failed is tried again
+    text, language, metadata and `extraction`), kept as long as that article
+    (`retention_days`); no page is stored twice. Only pages that were read (`ok`
+    or `not_article`) are taken from the state: a page that failed is tried again
     when a new item links to it.
     """
 
@@ -251,7 +251,7 @@ class StatePageCache:
         self._run = MemoryPageCache()
 
     def get(self, url: str) -> Article | None:
-        """This run's page for ``url``, else the last stored article that read it, else None."""
+        """This run's page for `url`, else the last stored article that read it, else None."""
         page = self._run.get(url)
         if page is not None:
             return page
@@ -282,11 +282,11 @@ def enrich_new_articles(
     """Give the new items of full-text feeds their page's text (before detection).
 
     Only items the state has not seen are looked at, and of those the thin ones
-    (or all, with ``full_text = "all"``). Pages are fetched with the ``[fetch]``
-    limits (once the feeds are fetched) and read once (:class:`StatePageCache`).
+    (or all, with `full_text = "all"`). Pages are fetched with the `[fetch]`
+    limits (once the feeds are fetched) and read once (`StatePageCache`).
 
     Returns:
-        For each position in ``feeds`` whose articles changed, the feed's articles with
+        For each position in `feeds` whose articles changed, the feed's articles with
         the enriched ones in place.
     """
     from pressmon._enrich import Enricher, is_thin
@@ -343,7 +343,7 @@ def enrich_new_articles(
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
-    """Replace every secret value (webhook URLs, header values) in a text by ``***``."""
+    """Replace every secret value (webhook URLs, header values) in a text by `***`."""
     for secret in sorted(secrets, key=len, reverse=True):
         if len(secret) >= 4:
             text = text.replace(secret, "***")
@@ -441,7 +441,7 @@ class _Run:
     ) -> FeedReport:
         """Update a feed's state and store its new articles (inside the run's transaction).
 
-        ``articles`` replaces ``result.articles`` (the feed's articles after full-text
+        `articles` replaces `result.articles` (the feed's articles after full-text
         enrichment)."""
         previous = previous or FeedState(url=feed.url)
         moved = result.permanent_redirect or previous.moved_to
@@ -658,14 +658,14 @@ def run_monitor(
     """Run the monitor once: fetch the due feeds, alert on new flagged stories, once each.
 
     Args:
-        config: a :class:`~pressmon.config.MonitorConfig` or the path of its TOML file.
+        config: a [`MonitorConfig`][pressmon.MonitorConfig] or the path of its TOML file.
         force: fetch every feed now, even those not due yet (backing off, or fresh per
             Cache-Control) or gone.
         rebuild_state: when the state file is damaged, move it aside and start a new one.
         progress: where progress and log lines go (default: standard error, normal level).
         stdout: where the console and GitHub sinks print (default: standard output).
-        fetch: the fetch function (default: :class:`pressmon.Fetcher`); for tests.
-        detect: the detect function (default: :func:`pressmon.detect`); for tests.
+        fetch: the fetch function (default: [`Fetcher`][pressmon.Fetcher]); for tests.
+        detect: the detect function (default: [`detect`][pressmon.detect]); for tests.
         now: the run's time (default: now); for tests.
 
     Returns:
@@ -673,8 +673,8 @@ def run_monitor(
 
     Raises:
         ConfigError: the configuration is invalid.
-        StateLockedError: another run held the state longer than ``lock_timeout``.
-        StateCorruptError: the state file is damaged (see ``docs/monitor.md`` to rebuild it).
+        StateLockedError: another run held the state longer than `lock_timeout`.
+        StateCorruptError: the state file is damaged (see `docs/monitor.md` to rebuild it).
         StateVersionError: the state was written by a newer pressmon.
 
     Examples:

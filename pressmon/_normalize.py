@@ -1,4 +1,4 @@
-"""Parsed entries -> :class:`~pressmon.models.Article`: one code path for every format.
+"""Parsed entries -> [`Article`][pressmon.Article]: one code path for every format.
 
 Here, and only here, a raw entry becomes an article: links are resolved and
 canonicalized, HTML is reduced to plain text, dates are read with their
@@ -126,7 +126,7 @@ def normalize_feed(
     headers: Mapping[str, str] | None = None,
     fetched_at: datetime | None = None,
 ) -> ParsedFeed:
-    """Turn a parsed feed into a :class:`ParsedFeed` of normalized articles."""
+    """Turn a parsed feed into a [`ParsedFeed`][pressmon.ParsedFeed] of normalized articles."""
     fetched_at = fetched_at or datetime.now(timezone.utc)
     header_language = normalize_language((headers or {}).get("content-language", "").split(",")[0])
     feed_url = canonicalize_url(url) if url else canonicalize_url(raw.self_url)

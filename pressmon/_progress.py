@@ -1,4 +1,4 @@
-"""A one-line progress bar on standard error, for ``pressmon scan`` over many feeds and pages."""
+"""A one-line progress bar on standard error, for `pressmon scan` over many feeds and pages."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ MIN_PAGES = 10
 
 
 class ProgressBar:
-    """Draw ``fetching [#####     ] 120/500 feeds, 3 failed`` on one line, redrawn in place.
+    """Draw `fetching [#####     ] 120/500 feeds, 3 failed` on one line, redrawn in place.
 
-    Call it as the fetcher's ``progress(done, total, result)``, and its
-    :meth:`page` as full-text enrichment's ``progress(done, total, article)``
-    (``reading [###       ] 40/300 pages, 2 failed``); call :meth:`close` at the
+    Call it as the fetcher's `progress(done, total, result)`, and its
+    `page` as full-text enrichment's `progress(done, total, article)`
+    (`reading [###       ] 40/300 pages, 2 failed`); call `close` at the
     end to clear the line.
     """
 
@@ -39,7 +39,7 @@ class ProgressBar:
         self._draw("fetching", "feeds", done, total, self._failed)
 
     def page(self, done: int, total: int, article: Article) -> None:
-        """Count one article whose page was looked at (drawn from :data:`MIN_PAGES` pages)."""
+        """Count one article whose page was looked at (drawn from `MIN_PAGES` pages)."""
         extraction = article.extraction
         if extraction is not None and extraction.status == "failed":
             self._pages_failed += 1

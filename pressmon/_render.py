@@ -1,6 +1,6 @@
 """Render articles and flags for people (terminal text) and for programs (JSON).
 
-Shared by ``pressmon scan``, ``pressmon demo`` and the console sink so that an
+Shared by `pressmon scan`, `pressmon demo` and the console sink so that an
 article looks the same wherever it is shown.
 """
 
@@ -35,7 +35,7 @@ class Style:
 
     @classmethod
     def for_stream(cls, stream: TextIO) -> Style:
-        """Colors only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
+        """Colors only on a terminal, and never when `NO_COLOR` is set (https://no-color.org)."""
         if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
             return cls(color=False)
         isatty = getattr(stream, "isatty", None)
@@ -123,7 +123,7 @@ def format_article(article: Article, flags: Sequence[Flag], style: Style) -> str
 
 
 def article_record(article: Article, flags: Iterable[Flag]) -> dict[str, Any]:
-    """The JSON object of ``scan --format json/jsonl``: the Article fields plus ``flags``."""
+    """The JSON object of `scan --format json/jsonl`: the Article fields plus `flags`."""
     record = article.model_dump(mode="json")
     record["flags"] = [flag.model_dump(mode="json") for flag in flags]
     return record
@@ -135,7 +135,7 @@ def dumps(record: Any) -> str:
 
 
 def format_explanation(article: Article, explanations: Sequence[Explanation], style: Style) -> str:
-    """Render why each topic flags an article or not, for ``pressmon explain``."""
+    """Render why each topic flags an article or not, for `pressmon explain`."""
     details = [
         article.source.name or article.source.feed_url or "unknown source",
         article.published_label or "undated",
@@ -180,7 +180,7 @@ def format_explanation(article: Article, explanations: Sequence[Explanation], st
 
 
 def explanation_record(article: Article, explanations: Iterable[Explanation]) -> dict[str, Any]:
-    """The JSON object of ``explain --format json/jsonl``: the Article plus ``explanations``."""
+    """The JSON object of `explain --format json/jsonl`: the Article plus `explanations`."""
     record = article.model_dump(mode="json")
     record["explanations"] = [explanation.model_dump(mode="json") for explanation in explanations]
     return record

@@ -1,7 +1,7 @@
 """Scan sources: read each one, detect topics in every article, report per source.
 
-This is the library behind ``pressmon scan``: it never raises for one bad
-source; each source gets a :class:`~pressmon.models.ScanResult` with its
+This is the library behind `pressmon scan`: it never raises for one bad
+source; each source gets a [`ScanResult`][pressmon.ScanResult] with its
 articles and flags, or the reason it could not be read.
 """
 
@@ -93,27 +93,27 @@ def scan(
     """Read every source and flag its articles.
 
     Args:
-        sources: files, directories (one result per file inside), ``-`` for
+        sources: files, directories (one result per file inside), `-` for
             standard input, http(s) feed URLs (fetched all at once, see
-            :func:`pressmon.fetch`).
+            [`fetch`][pressmon.fetch]).
         topics: the topics to detect (built-in names, topic file paths or Topic
             objects); all built-in topics when None, none when empty.
-        stdin: the stream ``-`` reads (default: the process's standard input).
-        fetch_options: :class:`~pressmon.Fetcher` options for the URLs
-            (``timeout``, ``deadline``, ``concurrency``, ...).
-        progress: called as ``progress(done, total, result)`` as each URL is fetched.
-        full_text: follow the links of thin articles (True or ``"thin"``) or of
-            every article (``"all"``) and detect on their page's text (see
-            :func:`pressmon.enrich`); the feeds' own text is kept when a page
+        stdin: the stream `-` reads (default: the process's standard input).
+        fetch_options: [`Fetcher`][pressmon.Fetcher] options for the URLs
+            (`timeout`, `deadline`, `concurrency`, ...).
+        progress: called as `progress(done, total, result)` as each URL is fetched.
+        full_text: follow the links of thin articles (True or `"thin"`) or of
+            every article (`"all"`) and detect on their page's text (see
+            [`enrich`][pressmon.enrich]); the feeds' own text is kept when a page
             cannot be read.
-        allow_private_pages: with ``full_text``, follow links to loopback,
+        allow_private_pages: with `full_text`, follow links to loopback,
             private and link-local addresses too (refused by default).
-        page_progress: called as ``progress(done, total, article)`` as each
+        page_progress: called as `progress(done, total, article)` as each
             article's page is read.
 
     Returns:
         One result per file read, in the order given; a failed source has
-        ``error`` set and no items.
+        `error` set and no items.
 
     Examples:
         >>> result, = scan(["seeds/000_bbe417a4b73ce4ce.txt"])

@@ -1,7 +1,7 @@
-"""The JSON Schema of :class:`~pressmon.models.Article`, as published in ``docs/schema/``.
+"""The JSON Schema of [`Article`][pressmon.Article], as published in `docs/schema/`.
 
-``python -m pressmon._schema`` rewrites ``docs/schema/article.schema.json``;
-``tests/test_schema.py`` fails when the file is stale.
+`python -m pressmon._schema` rewrites `docs/schema/article.schema.json`;
+`tests/test_schema.py` fails when the file is stale.
 """
 
 from __future__ import annotations

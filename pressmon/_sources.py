@@ -4,15 +4,15 @@ One reader per kind of document, chosen by file extension and, when the
 extension says nothing, by the first bytes:
 
 ========================  ==================================================
-``.txt``                  an article as plain text (the seed's format below)
-``.html`` ``.htm``        an article page (main text and metadata)
-``.xml`` ``.rss``         a feed: RSS 0.9x/1.0/2.0, Atom (through feedparser)
-``.atom`` ``.rdf``
-``.json``                 a JSON Feed 1.0/1.1, or Article records
-``.jsonl``                one Article record per line (``pressmon scan --format jsonl``)
+`.txt`                  an article as plain text (the seed's format below)
+`.html` `.htm`        an article page (main text and metadata)
+`.xml` `.rss`         a feed: RSS 0.9x/1.0/2.0, Atom (through feedparser)
+`.atom` `.rdf`
+`.json`                 a JSON Feed 1.0/1.1, or Article records
+`.jsonl`                one Article record per line (`pressmon scan --format jsonl`)
 ========================  ==================================================
 
-The text format: an optional header `` date 2023-05`` at the very start
+The text format: an optional header ` date 2023-05` at the very start
 (any ISO 8601 date, complete or partial), then the text; paragraphs are
 separated by blank lines; a short first paragraph without final punctuation
 is the title.
@@ -231,8 +231,8 @@ def read_bytes(data: bytes, *, name: str, kind: str | None = None) -> LoadedSour
 
     Args:
         data: the document.
-        name: how to call it in messages and in ``Source.name`` (a file name, ``-``).
-        kind: ``text``, ``html``, ``xml``, ``json`` or ``jsonl``; sniffed from
+        name: how to call it in messages and in `Source.name` (a file name, `-`).
+        kind: `text`, `html`, `xml`, `json` or `jsonl`; sniffed from
             the bytes when None.
 
     Returns:
@@ -321,8 +321,8 @@ def read_path(path: str | os.PathLike[str]) -> list[Article]:
     """Read the articles of a file, or of every readable file in a directory.
 
     Args:
-        path: a ``.txt``, ``.html``/``.htm``, feed (``.xml``, ``.rss``, ``.atom``,
-            ``.rdf``), ``.json`` (JSON Feed) or ``.jsonl`` file, or a directory
+        path: a `.txt`, `.html`/`.htm`, feed (`.xml`, `.rss`, `.atom`,
+            `.rdf`), `.json` (JSON Feed) or `.jsonl` file, or a directory
             holding such files (read recursively, in sorted order).
 
     Returns:
@@ -330,7 +330,7 @@ def read_path(path: str | os.PathLike[str]) -> list[Article]:
 
     Raises:
         SourceError: a file cannot be read; the error names it. Nothing is
-            returned then: use :func:`pressmon.scan` to read what can be read
+            returned then: use [`scan`][pressmon.scan] to read what can be read
             and get the errors per source.
 
     Examples:

@@ -1,16 +1,16 @@
-"""The ``pressmon`` command: argument parsing and output, over the library.
+"""The `pressmon` command: argument parsing and output, over the library.
 
 Exit codes: 0 when every source was read, 1 when some failed, 2 for a usage
-error (an unknown option or topic), 130 when interrupted. ``pressmon run`` has
-its own (see ``pressmon run --help``).
+error (an unknown option or topic), 130 when interrupted. `pressmon run` has
+its own (see `pressmon run --help`).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO, TypeVar
 
 from pressmon._version import __version__
 
@@ -30,34 +30,29 @@ def _warning(source: str, message: str, stream: TextIO) -> None:
     print(f"pressmon: warning: {source}: {message}", file=stream)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
-    return value
+_N = TypeVar("_N", int, float)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {text!r}")
-    return value
+def _number(
+    convert: Callable[[str], _N], expected: str, accept: Callable[[_N], bool], bound: str
+) -> Callable[[str], _N]:
+    """An argparse `type=` that converts a number and checks its bound, with clear errors."""
+
+    def parse(text: str) -> _N:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        if not accept(value):
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
+_positive_float = _number(float, "a number of seconds", lambda value: value > 0, "more than 0")
+_positive_int = _number(int, "a whole number", lambda value: value >= 1, "1 or more")
+_non_negative_int = _number(int, "a whole number", lambda value: value >= 0, "0 or more")
 
 
 def _fetch_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -256,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _check_topics(
     parser: argparse.ArgumentParser, topics: Sequence[str] | None
 ) -> list[Any] | None:
-    """Resolve ``--topic`` values (built-in names or topic files); a usage error otherwise."""
+    """Resolve `--topic` values (built-in names or topic files); a usage error otherwise."""
     if not topics:
         return None
     from pressmon._detect import resolve_topics
@@ -336,7 +331,7 @@ def _run_scan(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _full_text_summary(results: Sequence[Any]) -> str:
-    """``; pages: 12 ok, 1 not an article, 2 failed, 3 skipped`` (the non-zero counts)."""
+    """`; pages: 12 ok, 1 not an article, 2 failed, 3 skipped` (the non-zero counts)."""
     counts: dict[str, int] = {}
     for result in results:
         for item in result.items:

@@ -12,14 +12,14 @@ The smallest configuration::
     type = "jsonl"
     path = "alerts.jsonl"
 
-Relative paths (``state``, ``feeds_file``, sink paths, topic files) are read
+Relative paths (`state`, `feeds_file`, sink paths, topic files) are read
 relative to the directory of the configuration file. Secrets never sit in the
-file: the fields that may carry one (a webhook's ``url`` and its ``headers``)
-accept ``${ENV_VAR}`` and take the value from the environment; no other field
-is expanded. Every key is described in ``docs/monitor.md``.
+file: the fields that may carry one (a webhook's `url` and its `headers`)
+accept `${ENV_VAR}` and take the value from the environment; no other field
+is expanded. Every key is described in `docs/monitor.md`.
 
-:func:`load_config` raises :class:`~pressmon.exceptions.ConfigError` with the
-file (``.path``), the dotted key (``.key``, as ``sinks.1.path``) and the fix.
+[`load_config`][pressmon.load_config] raises [`ConfigError`][pressmon.ConfigError] with the
+file (`.path`), the dotted key (`.key`, as `sinks.1.path`) and the fix.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def _resolve(value: Path, info: ValidationInfo) -> Path:
 
 
 def expand_env(value: str, environ: Mapping[str, str] | None = None) -> str:
-    """Replace each ``${NAME}`` in a secret-carrying field by the environment variable's value.
+    """Replace each `${NAME}` in a secret-carrying field by the environment variable's value.
 
     Raises:
         ValueError: a variable is not set (the message names it, never a value).
@@ -129,7 +129,7 @@ def _resolve_topics(values: tuple[str, ...] | None, info: ValidationInfo) -> tup
 
 
 FullText = bool | Literal["thin", "all"]
-"""``full_text``: false, true (same as ``"thin"``), ``"thin"`` or ``"all"``."""
+"""`full_text`: false, true (same as `"thin"`), `"thin"` or `"all"`."""
 
 
 def _check_full_text(value: Any) -> Any:
@@ -139,19 +139,19 @@ def _check_full_text(value: Any) -> Any:
 
 
 class FeedConfig(_Config):
-    """One feed to monitor (a ``[[feeds]]`` table, or a line / outline of ``feeds_file``)."""
+    """One feed to monitor (a `[[feeds]]` table, or a line / outline of `feeds_file`)."""
 
     url: str = Field(min_length=1)
     """The feed's http(s) URL."""
     name: str | None = None
     """A name for reports and digests (default: the feed's own title)."""
     tags: tuple[str, ...] = ()
-    """Free labels, kept in OPML exports (``category``)."""
+    """Free labels, kept in OPML exports (`category`)."""
     topics: tuple[str, ...] | None = None
-    """Topics for this feed only, instead of the top-level ``topics``."""
+    """Topics for this feed only, instead of the top-level `topics`."""
     full_text: FullText | None = None
-    """Read the article page of this feed's new items: ``true`` (the thin ones: a title, a
-    teaser), ``"all"``, or ``false``; default: the top-level ``full_text``."""
+    """Read the article page of this feed's new items: `true` (the thin ones: a title, a
+    teaser), `"all"`, or `false`; default: the top-level `full_text`."""
 
     _full_text = field_validator("full_text", mode="before")(_check_full_text)
 
@@ -175,7 +175,7 @@ class FeedConfig(_Config):
 
 
 class FetchConfig(_Config):
-    """How feeds are fetched (the ``[fetch]`` table)."""
+    """How feeds are fetched (the `[fetch]` table)."""
 
     timeout: float = Field(default=20.0, gt=0)
     """Seconds to wait for each network step of one request."""
@@ -192,12 +192,12 @@ class FetchConfig(_Config):
     user_agent: str | None = None
     """The User-Agent header (default: pressmon's, with its version and URL)."""
     allow_private_pages: bool = False
-    """With ``full_text``, also follow item links to loopback, private and link-local
+    """With `full_text`, also follow item links to loopback, private and link-local
     addresses (refused by default: links come from third-party feeds)."""
 
 
 class DedupConfig(_Config):
-    """How copies of one story are recognised (the ``[dedup]`` table)."""
+    """How copies of one story are recognised (the `[dedup]` table)."""
 
     max_distance: int = Field(default=8, ge=0, le=16)
     """Largest Hamming distance between two SimHash fingerprints of the same story."""
@@ -225,7 +225,7 @@ class ConsoleSinkConfig(_SinkBase):
 
     type: Literal["console"]
     color: bool | None = None
-    """Force colors on or off (default: on a terminal unless ``NO_COLOR`` is set)."""
+    """Force colors on or off (default: on a terminal unless `NO_COLOR` is set)."""
 
     def _default_key(self) -> str:
         return "console"
@@ -271,15 +271,15 @@ class HtmlSinkConfig(_FileSink):
 
 
 class WebhookSinkConfig(_SinkBase):
-    """POST each alert as JSON, with an ``Idempotency-Key`` header set to the alert id."""
+    """POST each alert as JSON, with an `Idempotency-Key` header set to the alert id."""
 
     type: Literal["webhook"]
     url: SecretStr
-    """The endpoint; write it as ``${ENV_VAR}`` to keep it out of the file."""
+    """The endpoint; write it as `${ENV_VAR}` to keep it out of the file."""
     headers: dict[str, SecretStr] = Field(default_factory=dict)
-    """Extra headers (``Authorization = "Bearer ${TOKEN}"``); values may use ``${ENV_VAR}``."""
+    """Extra headers (`Authorization = "Bearer ${TOKEN}"`); values may use `${ENV_VAR}`."""
     format: Literal["json", "slack"] = "json"
-    """``json`` (the alert object) or ``slack`` (a Slack incoming-webhook body)."""
+    """`json` (the alert object) or `slack` (a Slack incoming-webhook body)."""
     timeout: float = Field(default=10.0, gt=0)
     """Seconds to wait for the endpoint."""
     retries: int = Field(default=3, ge=0, le=10)
@@ -313,13 +313,13 @@ class WebhookSinkConfig(_SinkBase):
 
 
 class GithubSinkConfig(_SinkBase):
-    """In GitHub Actions: a job summary and one ``::notice`` annotation per alert."""
+    """In GitHub Actions: a job summary and one `::notice` annotation per alert."""
 
     type: Literal["github"]
     annotations: bool = True
-    """Write ``::notice`` lines to standard output."""
+    """Write `::notice` lines to standard output."""
     summary: bool = True
-    """Append a Markdown summary to ``$GITHUB_STEP_SUMMARY``."""
+    """Append a Markdown summary to `$GITHUB_STEP_SUMMARY`."""
 
     def _default_key(self) -> str:
         return "github"
@@ -334,22 +334,22 @@ SinkConfig = Annotated[
     | GithubSinkConfig,
     Field(discriminator="type"),
 ]
-"""One ``[[sinks]]`` table; ``type`` chooses which."""
+"""One `[[sinks]]` table; `type` chooses which."""
 
 SINK_TYPES = ("console", "jsonl", "markdown", "html", "webhook", "github")
 
 
 class MonitorConfig(_Config):
-    """The whole configuration of ``pressmon run``."""
+    """The whole configuration of `pressmon run`."""
 
     state: Path = Field(default=DEFAULT_STATE, validate_default=True)
     """The SQLite state file."""
     topics: tuple[str, ...] | None = None
     """Built-in topic names or topic file paths (default: every built-in topic)."""
     feeds: tuple[FeedConfig, ...] = ()
-    """The feeds (``[[feeds]]`` tables)."""
+    """The feeds (`[[feeds]]` tables)."""
     feeds_file: Path | None = None
-    """A file with more feeds: one URL per line (``#`` comments), or an OPML file."""
+    """A file with more feeds: one URL per line (`#` comments), or an OPML file."""
     sinks: tuple[SinkConfig, ...] = (ConsoleSinkConfig(type="console"),)
     """Where alerts go (default: the console)."""
     retention_days: int = Field(default=90, ge=1)
@@ -362,10 +362,10 @@ class MonitorConfig(_Config):
     lock_timeout: float = Field(default=60.0, ge=0)
     """Seconds to wait for another run to finish before giving up."""
     github_actions: bool | None = None
-    """Add the ``github`` sink (None: when the ``GITHUB_ACTIONS`` variable is ``true``)."""
+    """Add the `github` sink (None: when the `GITHUB_ACTIONS` variable is `true`)."""
     full_text: FullText = False
-    """Read the article page of new items before detection: ``true`` (the thin ones: a title,
-    a teaser), ``"all"`` or ``false`` (default); a feed's own ``full_text`` wins."""
+    """Read the article page of new items before detection: `true` (the thin ones: a title,
+    a teaser), `"all"` or `false` (default); a feed's own `full_text` wins."""
     fetch: FetchConfig = FetchConfig()
     """How feeds are fetched."""
     dedup: DedupConfig = DedupConfig()
@@ -401,10 +401,10 @@ class MonitorConfig(_Config):
         return self
 
     def all_feeds(self) -> list[FeedConfig]:
-        """The ``[[feeds]]`` then the ``feeds_file`` entries, each URL once (the first wins).
+        """The `[[feeds]]` then the `feeds_file` entries, each URL once (the first wins).
 
         Raises:
-            ConfigError: ``feeds_file`` cannot be read.
+            ConfigError: `feeds_file` cannot be read.
         """
         feeds = list(self.feeds)
         if self.feeds_file is not None:
@@ -523,7 +523,7 @@ def config_from_dict(
 ) -> MonitorConfig:
     """Validate a configuration given as a mapping (a parsed TOML document).
 
-    Relative paths are taken relative to ``path``'s directory.
+    Relative paths are taken relative to `path`'s directory.
 
     Raises:
         ConfigError: a key is wrong.
@@ -571,14 +571,14 @@ def topic_problem(spec: str) -> str | None:
 
 
 def read_feeds_file(path: str | os.PathLike[str]) -> list[FeedConfig]:
-    """Read a list of feeds: OPML (any ``<outline xmlUrl=...>``), else one URL per line.
+    """Read a list of feeds: OPML (any `<outline xmlUrl=...>`), else one URL per line.
 
-    In the plain format, blank lines and lines starting with ``#`` are skipped, and text after
+    In the plain format, blank lines and lines starting with `#` are skipped, and text after
     the URL on the same line is the feed's name.
 
     Raises:
         ConfigError: the file cannot be read, or an entry is not an http(s) URL (the key is
-            ``feeds_file`` with the line number or outline position).
+            `feeds_file` with the line number or outline position).
     """
     file_path = Path(path)
     try:
@@ -653,7 +653,7 @@ def _read_opml(data: bytes, path: Path) -> list[FeedConfig]:
 
 
 def export_opml(feeds: Iterable[FeedConfig], title: str = "pressmon feeds") -> str:
-    """Write feeds as an OPML 2.0 document (tags go to the ``category`` attribute)."""
+    """Write feeds as an OPML 2.0 document (tags go to the `category` attribute)."""
     from xml.etree import ElementTree
 
     root = ElementTree.Element("opml", version="2.0")
@@ -676,7 +676,7 @@ def export_opml(feeds: Iterable[FeedConfig], title: str = "pressmon feeds") -> s
 
 
 def feeds_as_toml(feeds: Iterable[FeedConfig]) -> str:
-    """Write feeds as ``[[feeds]]`` tables to paste into a configuration."""
+    """Write feeds as `[[feeds]]` tables to paste into a configuration."""
     import json
 
     blocks = []

@@ -1,16 +1,16 @@
-"""Measure a topic on a labelled set: ``python -m pressmon.evaluate TOPIC FILE.jsonl``.
+"""Measure a topic on a labelled set: `python -m pressmon.evaluate TOPIC FILE.jsonl`.
 
-The labelled file has one JSON object per line: the :class:`~pressmon.Article`
-fields (``title``, ``summary``, ``text``, ``language`` ...) plus ``label``
-(true when the article is about the topic) and, optionally, ``category`` (a
-free tag such as ``neg:f1``, used to group the errors) and ``note``.
+The labelled file has one JSON object per line: the [`Article`][pressmon.Article]
+fields (`title`, `summary`, `text`, `language` ...) plus `label`
+(true when the article is about the topic) and, optionally, `category` (a
+free tag such as `neg:f1`, used to group the errors) and `note`.
 
 It prints precision, recall and F1 at the topic's threshold, every error with
 its score and the engine's one-line reason, the errors per category, and on
-request (``--baseline``) the same figures for a naive keyword query, the
-topic's ``baseline`` (Google-Alerts style: ``Alpine AND (US OR USA OR ...)``,
-case-insensitive, anywhere in the article), a threshold sweep (``--sweep``)
-and a Platt calibration of the score's ``bias`` and ``scale`` (``--calibrate``).
+request (`--baseline`) the same figures for a naive keyword query, the
+topic's `baseline` (Google-Alerts style: `Alpine AND (US OR USA OR ...)`,
+case-insensitive, anywhere in the article), a threshold sweep (`--sweep`)
+and a Platt calibration of the score's `bias` and `scale` (`--calibrate`).
 
 Exit codes: 0, or 2 for a bad argument, an unreadable file or an invalid topic.
 """
@@ -89,7 +89,7 @@ class Metrics:
 
 @dataclass
 class Report:
-    """What :func:`evaluate` measured."""
+    """What `evaluate` measured."""
 
     topic: str
     path: str
@@ -103,7 +103,7 @@ class Report:
     baseline_hits: list[bool] = field(default_factory=list)
 
     def errors(self) -> list[tuple[str, Item, float, str]]:
-        """``(kind, item, score, reason)`` for every false positive and false negative."""
+        """`(kind, item, score, reason)` for every false positive and false negative."""
         out = []
         for item, score, reason in zip(self.items, self.scores, self.reasons, strict=True):
             flagged = score >= self.threshold
@@ -113,7 +113,11 @@ class Report:
 
 
 def load_labelled(path: str | Path) -> list[Item]:
-    """Read a labelled JSONL file; raise :class:`PressmonError` naming the line on bad input."""
+    """Read a labelled JSONL file.
+
+    Raises:
+        PressmonError: bad input; the message names the line.
+    """
     from pydantic import ValidationError
 
     from pressmon.models import Article
@@ -151,10 +155,10 @@ _QUERY_TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"|([^\s()"]+))')
 
 
 def compile_query(query: str) -> Callable[[str], bool]:
-    """Compile a keyword query (``A AND (B OR "c d") AND NOT e``) into a test on folded text.
+    """Compile a keyword query (`A AND (B OR "c d") AND NOT e`) into a test on folded text.
 
     Words and quoted phrases match whole words, without case or accents, as a
-    news alert would; ``AND`` binds tighter than ``OR``; juxtaposed terms are ANDed.
+    news alert would; `AND` binds tighter than `OR`; juxtaposed terms are ANDed.
     """
     from pressmon._detect._fold import fold
 
@@ -246,14 +250,14 @@ def evaluate(
     threshold: float | None = None,
     baseline: str | None = None,
 ) -> Report:
-    """Score every labelled article of ``path`` with ``topic`` and count the agreements.
+    """Score every labelled article of `path` with `topic` and count the agreements.
 
     Args:
-        topic: a built-in name, a topic file path or a :class:`~pressmon.Topic`.
+        topic: a built-in name, a topic file path or a [`Topic`][pressmon.Topic].
         path: the labelled JSONL file.
         threshold: the threshold to judge at (default: the topic's own).
         baseline: a keyword query to compare with (default: none; pass the
-            topic's ``baseline`` to use it).
+            topic's `baseline` to use it).
     """
     from pressmon._detect import explain, resolve_topics
 
@@ -288,7 +292,7 @@ def evaluate(
 
 
 def calibrate(report: Report) -> tuple[float, float]:
-    """Fit ``bias`` and ``scale`` of ``sigmoid(bias + scale * evidence)`` (Platt scaling).
+    """Fit `bias` and `scale` of `sigmoid(bias + scale * evidence)` (Platt scaling).
 
     Only articles with a window that met the rule take part (the others score 0
     whatever the constants are). Newton's method on the log-loss, with a light

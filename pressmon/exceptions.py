@@ -1,7 +1,7 @@
 """The exceptions pressmon raises.
 
-Every exception pressmon raises on purpose derives from :class:`PressmonError`,
-so ``except pressmon.PressmonError`` catches all of them and nothing else.
+Every exception pressmon raises on purpose derives from [`PressmonError`][pressmon.PressmonError],
+so `except pressmon.PressmonError` catches all of them and nothing else.
 Each carries the context needed to act on it (the source, URL, file or key)
 as attributes, and its message names that context too::
 
@@ -18,7 +18,7 @@ as attributes, and its message names that context too::
         ├── StateVersionError  the state was written by a newer pressmon
         └── StateLockedError   another run holds the state
 
-Library calls that process many inputs at once (``fetch``, ``scan``) do not
+Library calls that process many inputs at once (`fetch`, `scan`) do not
 raise for one bad input: they report it in their result and go on.
 """
 
@@ -64,7 +64,7 @@ class SourceError(PressmonError):
     """A local source cannot be read.
 
     Attributes:
-        source: the path (or ``-`` for standard input) that failed.
+        source: the path (or `-` for standard input) that failed.
         reason: the human explanation, without the source.
     """
 
@@ -90,7 +90,7 @@ class NotAFeedError(ParseError):
     """An HTML page was given where a feed was expected.
 
     Attributes:
-        feeds: the feed URLs the page advertises with ``<link rel="alternate">``,
+        feeds: the feed URLs the page advertises with `<link rel="alternate">`,
             so the caller can switch to one of them.
     """
 
@@ -106,9 +106,9 @@ class FetchError(PressmonError):
 
     Attributes:
         url: the URL that was requested.
-        kind: one of ``timeout``, ``too_large``, ``http_status``, ``redirect_loop``,
-            ``too_many_redirects``, ``connection``, ``tls``, ``not_a_feed``,
-            ``parse``, ``blocked``, ``gone``.
+        kind: one of `timeout`, `too_large`, `http_status`, `redirect_loop`,
+            `too_many_redirects`, `connection`, `tls`, `not_a_feed`,
+            `parse`, `blocked`, `gone`.
     """
 
     def __init__(self, url: str, kind: str, message: str) -> None:
@@ -146,7 +146,7 @@ class TopicError(_LocatedError):
 
     Attributes:
         path: the topic file, when the topic came from one.
-        key: the dotted key that is wrong (``groups.market.terms.fr``), when known.
+        key: the dotted key that is wrong (`groups.market.terms.fr`), when known.
     """
 
 
@@ -155,7 +155,7 @@ class ConfigError(_LocatedError):
 
     Attributes:
         path: the configuration file.
-        key: the dotted key that is wrong (``feeds.2.url``), when known.
+        key: the dotted key that is wrong (`feeds.2.url`), when known.
     """
 
 

@@ -1,4 +1,4 @@
-"""The public data types: the shared :class:`Article` schema and what detection says about it.
+"""The public data types: the shared `Article` schema and what detection says about it.
 
 Every model is a frozen pydantic v2 model: values are validated once, on the way
 in, and never change afterwards, so an article can be hashed, cached, shared
@@ -6,8 +6,8 @@ between threads and compared for equality. JSON round-trips exactly::
 
     Article.model_validate_json(article.model_dump_json()) == article
 
-The JSON Schema of :class:`Article` is kept in ``docs/schema/article.schema.json``
-(``python -m pressmon._schema`` rewrites it; a test fails when it is stale).
+The JSON Schema of [`Article`][pressmon.Article] is kept in `docs/schema/article.schema.json`
+(`python -m pressmon._schema` rewrites it; a test fails when it is stale).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 DatePrecision = Literal["year", "month", "day", "minute", "second"]
-"""How much of a date the source really gave: ``2023-05`` has precision ``month``."""
+"""How much of a date the source really gave: `2023-05` has precision `month`."""
 
 TextField = Literal["title", "summary", "text"]
 """The article fields detection reads."""
@@ -76,7 +76,7 @@ class Source(_Frozen):
     """Where an article was published and how pressmon got it."""
 
     name: str | None = None
-    """The publication's name (``Le Monde``, a feed title, or a file name for local files)."""
+    """The publication's name (`Le Monde`, a feed title, or a file name for local files)."""
     url: str | None = None
     """The publication's site URL."""
     feed_url: str | None = None
@@ -86,20 +86,20 @@ class Source(_Frozen):
 class Extraction(_Frozen):
     """What happened when pressmon read the article's text from its web page.
 
-    Set by :func:`pressmon.extract_article` and by full-text enrichment, which
+    Set by [`extract_article`][pressmon.extract_article] and by full-text enrichment, which
     follows a feed item's link to replace a thin summary with the page's text."""
 
     status: Literal["ok", "not_article", "failed", "skipped"]
-    """``ok`` (the page's main text was read), ``not_article`` (the page is a home page, a
-    login wall or a teaser), ``failed`` (the page could not be fetched or read; the feed's
-    own text is kept) or ``skipped`` (not allowed, for example a private address).
+    """`ok` (the page's main text was read), `not_article` (the page is a home page, a
+    login wall or a teaser), `failed` (the page could not be fetched or read; the feed's
+    own text is kept) or `skipped` (not allowed, for example a private address).
     """
     url: str | None = None
     """The page URL that was read or requested (None for a local file)."""
     engine: str | None = None
-    """The extraction engine used (``bs4`` or ``trafilatura``)."""
+    """The extraction engine used (`bs4` or `trafilatura`)."""
     message: str | None = None
-    """A human explanation when the status is not ``ok``."""
+    """A human explanation when the status is not `ok`."""
 
 
 def make_article_id(
@@ -107,7 +107,7 @@ def make_article_id(
 ) -> str:
     """Return the stable id of an article.
 
-    The id depends only on where the article comes from (``source_key``: the
+    The id depends only on where the article comes from (`source_key`: the
     feed URL, or the site, or the source name) and on the most stable
     identifier the source gives for the entry: its guid, else its canonical
     URL, else its title and text. Fetch time never enters it, so the same story
@@ -140,17 +140,17 @@ def _source_key(source: Source) -> str:
 class Article(_Frozen):
     """One news article, normalized: the schema every source and every step shares.
 
-    Build one with keyword arguments; ``id`` is derived when not given (see
-    :func:`make_article_id`) and ``fetched_at`` defaults to now.
+    Build one with keyword arguments; `id` is derived when not given (see
+    `make_article_id`) and `fetched_at` defaults to now.
     """
 
     id: str = Field(default="", min_length=1)
     """Stable identifier: the same story from the same source always gets the same id."""
     guid: str | None = None
-    """The source's own entry id (RSS ``guid``, Atom ``id``), if any."""
+    """The source's own entry id (RSS `guid`, Atom `id`), if any."""
     url: str | None = None
     """The canonical article URL: fragment dropped, host lower-cased, tracking parameters
-    (``utm_*``, ``fbclid``, ``gclid``, ...) removed.
+    (`utm_*`, `fbclid`, `gclid`, ...) removed.
     """
     title: str = ""
     """Plain-text title (may be empty)."""
@@ -162,11 +162,11 @@ class Article(_Frozen):
     """Author names."""
     published: AwareDatetime | None = None
     """Publication time, timezone-aware UTC, or None when unknown. A partial date is stored at
-    its first instant (``2023-05`` becomes 2023-05-01T00:00Z) and ``published_precision``
+    its first instant (`2023-05` becomes 2023-05-01T00:00Z) and `published_precision`
     says how much of it is real.
     """
     published_precision: DatePrecision | None = None
-    """``year``, ``month``, ``day``, ``minute`` or ``second``."""
+    """`year`, `month`, `day`, `minute` or `second`."""
     updated: AwareDatetime | None = None
     """Last update time (UTC), when the source gives one."""
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
@@ -218,7 +218,7 @@ class Article(_Frozen):
 
     @property
     def published_label(self) -> str | None:
-        """The publication date written at its real precision (``2023-05``, ``2023-05-02``)."""
+        """The publication date written at its real precision (`2023-05`, `2023-05-02`)."""
         if self.published is None:
             return None
         formats = {
@@ -240,7 +240,7 @@ class TermMatch(_Frozen):
     """One term of a topic's concept group found in an article field."""
 
     group: str
-    """The concept group the term belongs to (``brand``, ``market``, ...)."""
+    """The concept group the term belongs to (`brand`, `market`, ...)."""
     term: str
     """The text as it appears in the article."""
     start: int = Field(ge=0)
@@ -253,11 +253,11 @@ class Evidence(_Frozen):
     """A sentence (or window of sentences) that made a topic match."""
 
     field: TextField
-    """``title``, ``summary`` or ``text``."""
+    """`title`, `summary` or `text`."""
     start: int = Field(ge=0)
     """Offset of the sentence's first character in the field."""
     end: int = Field(ge=0)
-    """Offset just past its last character; ``article.<field>[start:end] == text``."""
+    """Offset just past its last character; `article.<field>[start:end] == text`."""
     text: str
     """The sentence itself."""
     matches: tuple[TermMatch, ...] = ()
@@ -268,7 +268,7 @@ class Flag(_Frozen):
     """A topic that an article mentions, with how sure pressmon is and why."""
 
     topic: str
-    """The topic's name (``alpine-us-expansion``)."""
+    """The topic's name (`alpine-us-expansion`)."""
     score: float = Field(ge=0.0, le=1.0)
     """Confidence in [0, 1]; the topic's threshold decided that it is flagged."""
     evidence: tuple[Evidence, ...] = ()
@@ -283,7 +283,7 @@ class ParsedFeed(_Frozen):
     """A feed, parsed and normalized: its metadata and its articles."""
 
     url: str | None = None
-    """The feed URL (given, or the feed's own ``self`` link)."""
+    """The feed URL (given, or the feed's own `self` link)."""
     title: str = ""
     """The feed's title."""
     link: str | None = None
@@ -293,7 +293,7 @@ class ParsedFeed(_Frozen):
     language: str | None = None
     """The feed's declared language (ISO 639-1), if any."""
     version: str = ""
-    """The format, as ``rss20``, ``rss10``, ``atom10``, ``json11``, ..."""
+    """The format, as `rss20`, `rss10`, `atom10`, `json11`, ..."""
     updated: AwareDatetime | None = None
     """When the feed says it was last updated."""
     articles: tuple[Article, ...] = ()
@@ -346,22 +346,22 @@ FetchFailureKind = Literal[
     "blocked",
     "gone",
 ]
-"""Why a fetch failed; see :class:`FetchFailure`."""
+"""Why a fetch failed; see [`FetchFailure`][pressmon.FetchFailure]."""
 
 
 class FeedRequest(_Frozen):
     """A feed to fetch, with the validators its previous fetch returned.
 
-    Give the ``etag`` and ``last_modified`` of the last :class:`FetchResult` and
-    the server can answer ``304 Not Modified`` instead of sending the feed again.
+    Give the `etag` and `last_modified` of the last [`FetchResult`][pressmon.FetchResult] and
+    the server can answer `304 Not Modified` instead of sending the feed again.
     """
 
     url: str
     """The feed URL (http or https)."""
     etag: str | None = None
-    """The ``ETag`` of the previous response, sent back as ``If-None-Match``."""
+    """The `ETag` of the previous response, sent back as `If-None-Match`."""
     last_modified: str | None = None
-    """The ``Last-Modified`` of the previous response, sent back as ``If-Modified-Since``."""
+    """The `Last-Modified` of the previous response, sent back as `If-Modified-Since`."""
     name: str | None = None
     """A name for the feed in reports (optional)."""
 
@@ -369,14 +369,14 @@ class FeedRequest(_Frozen):
 class FetchFailure(_Frozen):
     """Why a fetch failed: a machine-readable kind and a human message.
 
-    Kinds: ``timeout`` (no answer, or no complete answer within the deadline),
-    ``too_large`` (the body, decompressed, exceeds the size limit),
-    ``http_status`` (an error status such as 404 or 500, after retries),
-    ``redirect_loop``, ``too_many_redirects``, ``connection`` (refused, reset,
-    DNS failure, unsupported URL), ``tls`` (certificate or handshake failure),
-    ``not_a_feed`` (an HTML page or another document), ``parse`` (feed bytes
-    that cannot be read), ``blocked`` (refused by policy, for example a private
-    address) and ``gone`` (HTTP 410: the feed was removed for good).
+    Kinds: `timeout` (no answer, or no complete answer within the deadline),
+    `too_large` (the body, decompressed, exceeds the size limit),
+    `http_status` (an error status such as 404 or 500, after retries),
+    `redirect_loop`, `too_many_redirects`, `connection` (refused, reset,
+    DNS failure, unsupported URL), `tls` (certificate or handshake failure),
+    `not_a_feed` (an HTML page or another document), `parse` (feed bytes
+    that cannot be read), `blocked` (refused by policy, for example a private
+    address) and `gone` (HTTP 410: the feed was removed for good).
     """
 
     kind: FetchFailureKind
@@ -386,10 +386,10 @@ class FetchFailure(_Frozen):
 
 
 class PageResponse(_Frozen):
-    """What a bounded GET (:meth:`pressmon.Fetcher.get`) gave: a body and its headers, or why not.
+    """What a bounded GET (`get`) gave: a body and its headers, or why not.
 
-    The body is never parsed; ``content`` holds the decompressed bytes (at most
-    the fetcher's ``max_bytes``).
+    The body is never parsed; `content` holds the decompressed bytes (at most
+    the fetcher's `max_bytes`).
     """
 
     url: str
@@ -399,25 +399,25 @@ class PageResponse(_Frozen):
     status: int | None = None
     """The final HTTP status, or None when no response came."""
     headers: dict[str, str] = Field(default_factory=dict)
-    """The final response's headers, names lower-cased (repeated headers joined by ``, ``)."""
+    """The final response's headers, names lower-cased (repeated headers joined by `, `)."""
     content: bytes = b""
     """The decompressed body (empty on failure, on 304 and on redirects)."""
     not_modified: bool = False
     """True when the server answered 304 Not Modified to the validators sent."""
     etag: str | None = None
-    """The response's ``ETag``; give it back next time (on 304, the one sent)."""
+    """The response's `ETag`; give it back next time (on 304, the one sent)."""
     last_modified: str | None = None
-    """The response's ``Last-Modified``; give it back next time (on 304, the one sent)."""
+    """The response's `Last-Modified`; give it back next time (on 304, the one sent)."""
     permanent_redirect: str | None = None
-    """Where a chain of permanent redirects (301/308) from ``url`` ended: the URL to store."""
+    """Where a chain of permanent redirects (301/308) from `url` ended: the URL to store."""
     redirects: tuple[str, ...] = ()
     """Every URL redirected to, in order."""
     gone: bool = False
     """True when the server answered 410 Gone."""
     retry_after: float | None = None
-    """Seconds the server asked to wait (``Retry-After`` on 429/503), if it did."""
+    """Seconds the server asked to wait (`Retry-After` on 429/503), if it did."""
     max_age: float | None = None
-    """Seconds the response may be cached (``Cache-Control: max-age``), if given."""
+    """Seconds the response may be cached (`Cache-Control: max-age`), if given."""
     bytes_received: int = 0
     """Body bytes received over the wire (before decompression) for the final response."""
     elapsed: float = 0.0
@@ -434,7 +434,7 @@ class PageResponse(_Frozen):
 
     @property
     def content_type(self) -> str | None:
-        """The media type of the body, lower-cased, without parameters (``text/html``)."""
+        """The media type of the body, lower-cased, without parameters (`text/html`)."""
         media_type = self.headers.get("content-type", "").split(";")[0].strip().lower()
         return media_type or None
 
@@ -447,23 +447,23 @@ class FetchResult(_Frozen):
     final_url: str | None = None
     """The URL that answered, after redirects."""
     name: str | None = None
-    """The feed's name, from the :class:`FeedRequest`."""
+    """The feed's name, from the [`FeedRequest`][pressmon.FeedRequest]."""
     status: int | None = None
     """The final HTTP status, or None when no response came."""
     not_modified: bool = False
     """True on 304 Not Modified: nothing changed since the validators given; no parse."""
     etag: str | None = None
-    """The validator to give back next time (``FeedRequest.etag``)."""
+    """The validator to give back next time (`FeedRequest.etag`)."""
     last_modified: str | None = None
-    """The validator to give back next time (``FeedRequest.last_modified``)."""
+    """The validator to give back next time (`FeedRequest.last_modified`)."""
     permanent_redirect: str | None = None
-    """The feed moved for good (301/308): the URL to store instead of ``url``."""
+    """The feed moved for good (301/308): the URL to store instead of `url`."""
     gone: bool = False
     """True when the server answered 410 Gone: stop fetching this feed."""
     retry_after: float | None = None
     """Seconds the server asked to wait before the next request (429/503), if it did."""
     max_age: float | None = None
-    """Seconds the feed may be cached (``Cache-Control: max-age``), if given."""
+    """Seconds the feed may be cached (`Cache-Control: max-age`), if given."""
     bytes_received: int = 0
     """Body bytes received over the wire (before decompression)."""
     elapsed: float = 0.0
@@ -473,7 +473,7 @@ class FetchResult(_Frozen):
     feed: ParsedFeed | None = None
     """The parsed feed (metadata and articles); None on failure or 304."""
     articles: tuple[Article, ...] = ()
-    """The feed's articles (the same as ``feed.articles``); empty on failure or 304."""
+    """The feed's articles (the same as `feed.articles`); empty on failure or 304."""
     error: FetchFailure | None = None
     """Why the feed could not be fetched or read, or None."""
     alternates: tuple[str, ...] = ()
@@ -491,7 +491,7 @@ class GroupMatch(_Frozen):
     """A topic's concept group found in an article: which terms, how often."""
 
     group: str
-    """The group's name (``brand``, ``market``, ...)."""
+    """The group's name (`brand`, `market`, ...)."""
     terms: tuple[str, ...] = ()
     """The distinct terms found, as written in the article, in order of first appearance."""
     count: int = Field(default=0, ge=0)
@@ -502,9 +502,9 @@ class ExclusionHit(_Frozen):
     """An exclusion of a topic that fired: the context that cancelled a match."""
 
     name: str
-    """The exclusion's name (``f1-race``)."""
+    """The exclusion's name (`f1-race`)."""
     scope: Literal["window", "title", "article"]
-    """``window``: it cancelled the windows it was found in; ``title`` or ``article``: found
+    """`window`: it cancelled the windows it was found in; `title` or `article`: found
     in the title or anywhere, it cancelled the whole article."""
     terms: tuple[str, ...] = ()
     """The terms that made it fire, as written in the article."""
@@ -522,7 +522,7 @@ class EvidenceWindow(_Frozen):
     weight: float
     """The field/position weight (title and lead count more than the tail)."""
     strength: float
-    """``weight`` times the sum of the weights of the groups present."""
+    """`weight` times the sum of the weights of the groups present."""
     counted: bool = False
     """True when it is one of the distinct windows the score counts."""
     cancelled_by: str | None = None
@@ -532,9 +532,9 @@ class EvidenceWindow(_Frozen):
 class Explanation(_Frozen):
     """The whole analysis of one article for one topic, flagged or not.
 
-    ``score = sigmoid(bias + scale * (evidence + context))`` where ``evidence``
+    `score = sigmoid(bias + scale * (evidence + context))` where `evidence`
     sums the strengths of the counted windows (the strongest in full, the next
-    ones times ``extra``, ``extra``², ...) and ``context`` the weights of the
+    ones times `extra`, `extra`², ...) and `context` the weights of the
     article-wide groups found; the score is 0 when no window meets the rule or
     an article-wide exclusion fired.
     """
@@ -546,7 +546,7 @@ class Explanation(_Frozen):
     threshold: float = Field(ge=0.0, le=1.0)
     """The topic's threshold."""
     flagged: bool
-    """``score >= threshold``."""
+    """`score >= threshold`."""
     reason: str
     """One line saying why (or why not)."""
     groups: tuple[GroupMatch, ...] = ()
@@ -558,16 +558,16 @@ class Explanation(_Frozen):
     windows: tuple[EvidenceWindow, ...] = ()
     """The windows that met the rule, strongest first (cancelled ones included)."""
     contributions: tuple[tuple[str, float], ...] = ()
-    """Evidence contributed by each field (``title``, ``summary``, ``text``)."""
+    """Evidence contributed by each field (`title`, `summary`, `text`)."""
     evidence_total: float = 0.0
     """The evidence term of the score."""
     context: float = 0.0
     """The article-wide groups' term of the score."""
     logit: float = 0.0
-    """``bias + scale * (evidence_total + context)``."""
+    """`bias + scale * (evidence_total + context)`."""
 
     def to_flag(self) -> Flag:
-        """The :class:`Flag` this explanation amounts to (whether or not it is flagged)."""
+        """The `Flag` this explanation amounts to (whether or not it is flagged)."""
         evidence = [item for window in self.windows if window.counted for item in window.evidence]
         return Flag(
             topic=self.topic,
@@ -597,14 +597,14 @@ class StoryCopy(_Frozen):
     """When pressmon first saw the copy (UTC)."""
     match: Literal["url", "guid", "text"] | None = None
     """Why it is the same story: the same canonical URL, the same guid, or near-identical text
-    (SimHash; see ``docs/monitor.md``); None when the state does not say."""
+    (SimHash; see `docs/monitor.md`); None when the state does not say."""
 
 
 class Alert(_Frozen):
     """A new story flagged for a monitored topic, as the monitor delivers it to every sink.
 
-    A story gets one alert, however many outlets carried it: ``article`` is the first copy
-    that was flagged and ``copies`` lists the others known when the alert was made. ``id`` is
+    A story gets one alert, however many outlets carried it: `article` is the first copy
+    that was flagged and `copies` lists the others known when the alert was made. `id` is
     derived from the story, so a rerun that delivers the alert again gives it the same id
     (sinks use it to never show an alert twice).
     """
@@ -618,7 +618,7 @@ class Alert(_Frozen):
     article: Article
     """The story's first flagged article, in full (the evidence offsets refer to it)."""
     flags: tuple[Flag, ...]
-    """The topics it was flagged for, with evidence (offsets into ``article``)."""
+    """The topics it was flagged for, with evidence (offsets into `article`)."""
     copies: tuple[StoryCopy, ...] = ()
     """Where else the story appeared."""
 
@@ -636,8 +636,8 @@ class FeedReport(_Frozen):
     name: str | None = None
     """The feed's name from the configuration, if any."""
     status: Literal["ok", "not_modified", "failed", "skipped", "gone"]
-    """``ok`` (read), ``not_modified`` (HTTP 304), ``failed``, ``skipped`` (not due yet, or
-    backing off after errors) or ``gone`` (HTTP 410; remove it from the configuration)."""
+    """`ok` (read), `not_modified` (HTTP 304), `failed`, `skipped` (not due yet, or
+    backing off after errors) or `gone` (HTTP 410; remove it from the configuration)."""
     articles: int = 0
     """Articles in the feed this time."""
     new_articles: int = 0

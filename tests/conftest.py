@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from feedserver import FeedServer, Route
 from httpserver import TestServer
+from monitor_support import daily_items, rss, wire_items
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -101,3 +103,13 @@ def http_server() -> Iterator[TestServer]:
     """A real HTTP/1.1 server on 127.0.0.1 with no routes yet (see ``tests/httpserver.py``)."""
     with TestServer() as server:
         yield server
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """The monitor tests' loopback server: a wire feed and a daily paper carrying its story."""
+    feeds = FeedServer().start()
+    feeds.routes["/wire.xml"] = Route(rss("Wire", wire_items()))
+    feeds.routes["/daily.xml"] = Route(rss("Daily", daily_items()))
+    yield feeds
+    feeds.stop()

@@ -1,4 +1,4 @@
-"""Every example in examples/ runs, offline, against a loopback feed server."""
+"""Every example in examples/ runs, offline, against a loopback feed feed_server."""
 
 from __future__ import annotations
 
@@ -6,28 +6,16 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import yaml
 from feedserver import FeedServer, Route
-from monitor_support import Item, daily_items, jsonl_ids, rss, wire_items
+from monitor_support import Item, jsonl_ids, rss, wire_items
 
 from pressmon.config import HtmlSinkConfig, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    """A loopback server with the wire and the daily feeds."""
-    feeds = FeedServer().start()
-    feeds.routes["/wire.xml"] = Route(rss("Wire", wire_items()))
-    feeds.routes["/daily.xml"] = Route(rss("Daily", daily_items()))
-    yield feeds
-    feeds.stop()
 
 
 def python(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -44,7 +32,9 @@ def python(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_alpine_us_config_is_valid_and_runs_on_loopback(server: FeedServer, tmp_path: Path) -> None:
+def test_alpine_us_config_is_valid_and_runs_on_loopback(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
     """examples/alpine_us.toml validates (Google News searches in French and English, automotive
     feeds); with its feed URLs pointed at the loopback server it runs and alerts."""
     config = load_config(EXAMPLES / "alpine_us.toml")
@@ -53,7 +43,7 @@ def test_alpine_us_config_is_valid_and_runs_on_loopback(server: FeedServer, tmp_
     assert any("news.google.com" in url and "hl=en" in url for url in urls)
     assert sum("automotive" in feed.tags for feed in config.all_feeds()) >= 4
     text = (EXAMPLES / "alpine_us.toml").read_text(encoding="utf-8")
-    local = [server.url("/wire.xml"), server.url("/daily.xml")]
+    local = [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")]
     count = iter(range(1000))
     text = re.sub(r'url = "https://[^"]+"', lambda match: f'url = "{local[next(count) % 2]}"', text)
     copy = tmp_path / "alpine_us.toml"
@@ -87,12 +77,12 @@ def test_github_actions_workflow_matches_the_config() -> None:
     )
 
 
-def test_fetch_and_flag_example(server: FeedServer, tmp_path: Path) -> None:
+def test_fetch_and_flag_example(feed_server: FeedServer, tmp_path: Path) -> None:
     """examples/fetch_and_flag.py fetches the given feeds and prints the flagged articles."""
     result = python(
         EXAMPLES / "fetch_and_flag.py",
-        server.url("/wire.xml"),
-        server.url("/daily.xml"),
+        feed_server.url("/wire.xml"),
+        feed_server.url("/daily.xml"),
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
@@ -101,13 +91,13 @@ def test_fetch_and_flag_example(server: FeedServer, tmp_path: Path) -> None:
     assert result.stdout.strip().endswith("3 flagged article(s) in 2 feed(s)")
 
 
-def test_async_monitor_example(server: FeedServer, tmp_path: Path) -> None:
+def test_async_monitor_example(feed_server: FeedServer, tmp_path: Path) -> None:
     """examples/async_monitor.py previews with afetch, then runs the monitor (twice: the second
     run alerts nothing)."""
     config = tmp_path / "monitor.toml"
     config.write_text(
-        f'state = "state.db"\n[[feeds]]\nurl = "{server.url("/wire.xml")}"\n'
-        f'[[feeds]]\nurl = "{server.url("/daily.xml")}"\n'
+        f'state = "state.db"\n[[feeds]]\nurl = "{feed_server.url("/wire.xml")}"\n'
+        f'[[feeds]]\nurl = "{feed_server.url("/daily.xml")}"\n'
         '[[sinks]]\ntype = "jsonl"\npath = "alerts.jsonl"\n'
     )
     first = python(EXAMPLES / "async_monitor.py", config, cwd=tmp_path)
@@ -125,7 +115,7 @@ CUPRA_BODY = (
 )
 
 
-def test_custom_topic_example(server: FeedServer, tmp_path: Path) -> None:
+def test_custom_topic_example(feed_server: FeedServer, tmp_path: Path) -> None:
     """examples/custom_topic.py loads the Cupra topic file and flags the Cupra US story of a
     feed, not the Alpine ones; a broken topic file is reported with its key, exit 2."""
     items = [
@@ -137,8 +127,8 @@ def test_custom_topic_example(server: FeedServer, tmp_path: Path) -> None:
         ),
         *wire_items(),
     ]
-    server.routes["/cupra.xml"] = Route(rss("Wire", items))
-    result = python(EXAMPLES / "custom_topic.py", server.url("/cupra.xml"), cwd=tmp_path)
+    feed_server.routes["/cupra.xml"] = Route(rss("Wire", items))
+    result = python(EXAMPLES / "custom_topic.py", feed_server.url("/cupra.xml"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Cupra will launch in the United States in 2027" in result.stdout
     assert "AutoNation" not in result.stdout
@@ -146,6 +136,6 @@ def test_custom_topic_example(server: FeedServer, tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text('name = "x"\n[rule]\nall = ["nope"]\n')
     failed = python(
-        EXAMPLES / "custom_topic.py", "--topic", broken, server.url("/cupra.xml"), cwd=tmp_path
+        EXAMPLES / "custom_topic.py", "--topic", broken, feed_server.url("/cupra.xml"), cwd=tmp_path
     )
     assert failed.returncode == 2 and str(broken) in failed.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -27,27 +26,17 @@ from pressmon.config import load_config
 from pressmon.models import RunReport
 
 
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    """A loopback server with a wire feed and a daily paper carrying the wire's story."""
-    feeds = FeedServer().start()
-    feeds.routes["/wire.xml"] = Route(rss("Wire", wire_items()))
-    feeds.routes["/daily.xml"] = Route(rss("Daily", daily_items()))
-    yield feeds
-    feeds.stop()
-
-
 def run(config: Path, **options: Any) -> RunReport:
     progress = Progress(io.StringIO(), verbose=True)
     return run_monitor(config, progress=progress, stdout=io.StringIO(), **options)
 
 
 def test_first_run_alerts_each_story_once_listing_the_syndicated_copy(
-    server: FeedServer, tmp_path: Path
+    feed_server: FeedServer, tmp_path: Path
 ) -> None:
     """Two relevant stories give two alerts; the agency copy on the daily is listed, not
     alerted; the F1 look-alike is not alerted."""
-    config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")])
+    config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")])
     report = run(config)
     assert [feed.status for feed in report.feeds] == ["ok", "ok"]
     assert report.new_articles == 4 and report.duplicates == 1
@@ -66,22 +55,22 @@ def test_first_run_alerts_each_story_once_listing_the_syndicated_copy(
 
 
 def test_second_run_on_unchanged_feeds_alerts_nothing_and_gets_304(
-    server: FeedServer, tmp_path: Path
+    feed_server: FeedServer, tmp_path: Path
 ) -> None:
     """The second run sends the stored validators, gets 304 for both feeds, alerts nothing."""
-    config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")])
+    config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")])
     first = run(config)
     second = run(config)
     assert [feed.status for feed in second.feeds] == ["not_modified", "not_modified"]
     assert second.alerts == () and second.new_articles == 0
-    last = server.hits("/wire.xml")[-1]
+    last = feed_server.hits("/wire.xml")[-1]
     assert last.status == 304 and last.headers.get("If-None-Match")
     assert jsonl_ids(tmp_path / "alerts.jsonl") == [alert.id for alert in first.alerts]
 
 
-def test_one_new_item_gives_exactly_one_alert(server: FeedServer, tmp_path: Path) -> None:
+def test_one_new_item_gives_exactly_one_alert(feed_server: FeedServer, tmp_path: Path) -> None:
     """A relevant item added to a feed is alerted once; the rest of the feed is not re-alerted."""
-    config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")])
+    config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")])
     run(config)
     body = AGENCY_BODY.replace("2027", "2028").replace("Tuesday", "Friday")
     fresh = Item(
@@ -91,7 +80,7 @@ def test_one_new_item_gives_exactly_one_alert(server: FeedServer, tmp_path: Path
         "launch, the brand said, as it prepares dealers for the American market. " + OTHER_TEXT,
         "https://wire.example/alpine-us-head",
     )
-    server.routes["/wire.xml"] = Route(rss("Wire", [*wire_items(), fresh]))
+    feed_server.routes["/wire.xml"] = Route(rss("Wire", [*wire_items(), fresh]))
     report = run(config)
     assert [alert.article.title for alert in report.alerts] == [fresh.title]
     assert len(jsonl_ids(tmp_path / "alerts.jsonl")) == 3
@@ -106,7 +95,7 @@ OTHER_TEXT = (
 
 
 def test_same_url_with_tracking_parameters_is_the_same_article(
-    server: FeedServer, tmp_path: Path
+    feed_server: FeedServer, tmp_path: Path
 ) -> None:
     """A second feed listing the wire's URL with other utm_ parameters is a copy (by URL)."""
     item = wire_items()[0]
@@ -116,14 +105,14 @@ def test_same_url_with_tracking_parameters_is_the_same_article(
         "Short teaser.",
         "https://wire.example/alpine-us?utm_medium=social&fbclid=x",
     )
-    server.routes["/repost.xml"] = Route(rss("Repost", [repost]))
-    config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/repost.xml")])
+    feed_server.routes["/repost.xml"] = Route(rss("Repost", [repost]))
+    config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/repost.xml")])
     report = run(config)
     assert len(report.alerts) == 1 and report.alerts[0].article.title == item.title
     assert [(copy.match, copy.title) for copy in report.alerts[0].copies] == [("url", repost.title)]
 
 
-def test_short_texts_are_not_merged_by_content(server: FeedServer, tmp_path: Path) -> None:
+def test_short_texts_are_not_merged_by_content(feed_server: FeedServer, tmp_path: Path) -> None:
     """Two one-line items that differ only by a year stay two stories (two alerts)."""
     items = [
         Item(
@@ -139,37 +128,39 @@ def test_short_texts_are_not_merged_by_content(server: FeedServer, tmp_path: Pat
             "https://b.example/2",
         ),
     ]
-    server.routes["/short.xml"] = Route(rss("Short", items))
-    config = write_config(tmp_path, [server.url("/short.xml")])
+    feed_server.routes["/short.xml"] = Route(rss("Short", items))
+    config = write_config(tmp_path, [feed_server.url("/short.xml")])
     assert len(run(config).alerts) == 2
 
 
-def test_failing_feed_backs_off_and_recovers(server: FeedServer, tmp_path: Path) -> None:
+def test_failing_feed_backs_off_and_recovers(feed_server: FeedServer, tmp_path: Path) -> None:
     """A failing feed is reported, skipped until its backoff ends, then fetched again; when
     every feed fails the report says so."""
-    server.routes["/broken.xml"] = Route(b"", status=503)
-    config = write_config(tmp_path, [server.url("/broken.xml")])
+    feed_server.routes["/broken.xml"] = Route(b"", status=503)
+    config = write_config(tmp_path, [feed_server.url("/broken.xml")])
     now = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
     first = run(config, now=now)
     assert first.feeds[0].status == "failed" and first.all_feeds_failed
     assert first.feeds[0].next_check is not None and first.feeds[0].next_check > now
     soon = run(config, now=now + timedelta(seconds=30))
     assert soon.feeds[0].status == "skipped" and not soon.all_feeds_failed
-    assert len(server.hits("/broken.xml")) == 1
-    server.routes["/broken.xml"] = Route(rss("Wire", wire_items()))
+    assert len(feed_server.hits("/broken.xml")) == 1
+    feed_server.routes["/broken.xml"] = Route(rss("Wire", wire_items()))
     later = run(config, now=now + timedelta(hours=1))
     assert later.feeds[0].status == "ok" and len(later.alerts) == 1
     with SQLiteStore(tmp_path / "state.db") as store:
-        state = store.feed_state(server.url("/broken.xml"))
+        state = store.feed_state(feed_server.url("/broken.xml"))
     assert state is not None and state.consecutive_errors == 0
 
 
-def test_retry_after_and_max_age_set_the_next_check(server: FeedServer, tmp_path: Path) -> None:
+def test_retry_after_and_max_age_set_the_next_check(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
     """Cache-Control max-age keeps a healthy feed from being fetched too early; Retry-After on a
     429 pushes the next attempt back by at least that long."""
-    server.routes["/wire.xml"].headers["Cache-Control"] = "max-age=3600"
-    server.routes["/busy.xml"] = Route(b"", status=429, headers={"Retry-After": "7200"})
-    config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/busy.xml")])
+    feed_server.routes["/wire.xml"].headers["Cache-Control"] = "max-age=3600"
+    feed_server.routes["/busy.xml"] = Route(b"", status=429, headers={"Retry-After": "7200"})
+    config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/busy.xml")])
     now = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
     report = run(config, now=now)
     wire, busy = report.feeds
@@ -181,10 +172,12 @@ def test_retry_after_and_max_age_set_the_next_check(server: FeedServer, tmp_path
     assert forced.feeds[0].status == "not_modified"
 
 
-def test_alert_ids_are_stable_across_state_rebuilds(server: FeedServer, tmp_path: Path) -> None:
+def test_alert_ids_are_stable_across_state_rebuilds(
+    feed_server: FeedServer, tmp_path: Path
+) -> None:
     """The alert id derives from the story: a fresh state alerts the same stories under the same
     ids (so the JSONL sink does not write them again)."""
-    config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")])
+    config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")])
     first = run(config)
     (tmp_path / "state.db").unlink()
     second = run(config)
@@ -194,16 +187,18 @@ def test_alert_ids_are_stable_across_state_rebuilds(server: FeedServer, tmp_path
 
 
 def test_retention_prunes_articles_no_longer_in_the_feeds(
-    server: FeedServer, tmp_path: Path
+    feed_server: FeedServer, tmp_path: Path
 ) -> None:
     """Articles not seen for retention_days are removed; those still in a feed are kept."""
     config = write_config(
-        tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")], extra="retention_days = 10"
+        tmp_path,
+        [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")],
+        extra="retention_days = 10",
     )
     now = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
     run(config, now=now)
-    server.routes["/daily.xml"] = Route(rss("Daily", daily_items()[:1]))
-    server.routes["/wire.xml"] = Route(rss("Wire", wire_items()))
+    feed_server.routes["/daily.xml"] = Route(rss("Daily", daily_items()[:1]))
+    feed_server.routes["/wire.xml"] = Route(rss("Wire", wire_items()))
     report = run(config, now=now + timedelta(days=11))
     assert report.pruned == 1  # the daily's second story left its feed 11 days ago
     with SQLiteStore(tmp_path / "state.db") as store:
@@ -211,47 +206,47 @@ def test_retention_prunes_articles_no_longer_in_the_feeds(
 
 
 def test_sink_failure_keeps_alerts_pending_until_a_later_run(
-    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A webhook answering 500 leaves its alerts in the outbox (the JSONL sink still gets them);
     the next run delivers them with the same Idempotency-Key."""
-    monkeypatch.setenv("HOOK_URL", server.url("/hook"))
-    server.routes["/hook"] = Route(b"ok", status=500, validators=False)
+    monkeypatch.setenv("HOOK_URL", feed_server.url("/hook"))
+    feed_server.routes["/hook"] = Route(b"ok", status=500, validators=False)
     sinks = (
         '[[sinks]]\ntype = "jsonl"\npath = "alerts.jsonl"\n'
         '[[sinks]]\ntype = "webhook"\nurl = "${HOOK_URL}"\nretries = 1\nbackoff = 0\n'
     )
-    config = write_config(tmp_path, [server.url("/wire.xml")], sinks=sinks)
+    config = write_config(tmp_path, [feed_server.url("/wire.xml")], sinks=sinks)
     first = run(config)
     assert len(first.alerts) == 1 and first.pending == 1 and first.sink_errors
     assert "HTTP 500" in first.sink_errors[0]
-    assert len(server.hits("/hook")) == 2  # one retry
-    server.routes["/hook"] = Route(b"ok", status=200, validators=False)
+    assert len(feed_server.hits("/hook")) == 2  # one retry
+    feed_server.routes["/hook"] = Route(b"ok", status=200, validators=False)
     second = run(config)
     assert second.delivered == 1 and second.pending == 0 and not second.sink_errors
-    keys = {hit.headers["Idempotency-Key"] for hit in server.hits("/hook")}
+    keys = {hit.headers["Idempotency-Key"] for hit in feed_server.hits("/hook")}
     assert keys == {first.alerts[0].id}
-    assert json.loads(server.hits("/hook")[-1].body)["id"] == first.alerts[0].id
+    assert json.loads(feed_server.hits("/hook")[-1].body)["id"] == first.alerts[0].id
     assert jsonl_ids(tmp_path / "alerts.jsonl") == [first.alerts[0].id]
 
 
 def test_secrets_never_reach_logs_digests_or_the_state(
-    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A webhook URL and token from the environment appear in no log line, digest, error or
     state byte, even when the webhook fails."""
     secret_path = "/hooks/T000-s3cr3t-path"
     token = "tok-9f8e7d6c5b4a"
-    monkeypatch.setenv("SECRET_HOOK", server.url(secret_path))
+    monkeypatch.setenv("SECRET_HOOK", feed_server.url(secret_path))
     monkeypatch.setenv("SECRET_TOKEN", token)
-    server.routes[secret_path] = Route(b"", status=503, validators=False)
+    feed_server.routes[secret_path] = Route(b"", status=503, validators=False)
     sinks = (
         '[[sinks]]\ntype = "markdown"\npath = "digest.md"\n'
         '[[sinks]]\ntype = "html"\npath = "digest.html"\n'
         '[[sinks]]\ntype = "webhook"\nurl = "${SECRET_HOOK}"\nretries = 0\n'
         'headers = { Authorization = "Bearer ${SECRET_TOKEN}" }\n'
     )
-    config = write_config(tmp_path, [server.url("/wire.xml")], sinks=sinks)
+    config = write_config(tmp_path, [feed_server.url("/wire.xml")], sinks=sinks)
     log = io.StringIO()
     report = run_monitor(
         config,
@@ -259,7 +254,7 @@ def test_secrets_never_reach_logs_digests_or_the_state(
         progress=Progress(log, verbose=True, secrets=()),
     )
     assert report.sink_errors
-    assert server.hits(secret_path)[0].headers["Authorization"] == f"Bearer {token}"
+    assert feed_server.hits(secret_path)[0].headers["Authorization"] == f"Bearer {token}"
     texts = [
         log.getvalue(),
         " ".join(report.sink_errors),
@@ -279,12 +274,12 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_bar_on_a_terminal_plain_lines_otherwise(
-    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On a terminal the fetch shows a progress bar that is erased afterwards; elsewhere only
     plain `pressmon:` lines; --quiet keeps only warnings."""
     monkeypatch.delenv("TERM", raising=False)
-    config = write_config(tmp_path, [server.url("/wire.xml"), server.url("/daily.xml")])
+    config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")])
     terminal = _Terminal()
     run_monitor(config, progress=Progress(terminal), stdout=io.StringIO())
     assert "\rpressmon: fetching [" in terminal.getvalue() and "2/2 feeds" in terminal.getvalue()
@@ -293,25 +288,25 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise(
     assert "\r" not in plain.getvalue()
     assert all(line.startswith("pressmon: ") for line in plain.getvalue().splitlines())
     quiet = io.StringIO()
-    server.routes["/daily.xml"] = Route(b"", status=500)
+    feed_server.routes["/daily.xml"] = Route(b"", status=500)
     run_monitor(
         config,
         progress=Progress(quiet, quiet=True),
         stdout=io.StringIO(),
         force=True,
     )
-    daily = server.url("/daily.xml")
+    daily = feed_server.url("/daily.xml")
     assert quiet.getvalue().splitlines() == [
         f"pressmon: warning: {daily}: http_status: HTTP 500 Internal Server Error"
     ]
 
 
 def test_console_sink_honours_no_color(
-    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The console table is colored on a terminal, and not when NO_COLOR is set."""
     config = write_config(
-        tmp_path, [server.url("/wire.xml")], sinks='[[sinks]]\ntype = "console"\n'
+        tmp_path, [feed_server.url("/wire.xml")], sinks='[[sinks]]\ntype = "console"\n'
     )
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("TERM", raising=False)
@@ -325,7 +320,7 @@ def test_console_sink_honours_no_color(
     assert "\x1b[" not in plain.getvalue() and "[Alpine]" in plain.getvalue()
 
 
-def test_topic_files_and_per_feed_topics(server: FeedServer, tmp_path: Path) -> None:
+def test_topic_files_and_per_feed_topics(feed_server: FeedServer, tmp_path: Path) -> None:
     """A topic file named in the configuration (relative to it) is detected; a feed's own
     topics replace the top-level ones for that feed only."""
     import shutil
@@ -340,12 +335,12 @@ def test_topic_files_and_per_feed_topics(server: FeedServer, tmp_path: Path) -> 
         "market in 2027, sold through a new network of dealers.",
         "https://wire.example/cupra-us",
     )
-    server.routes["/mixed.xml"] = Route(rss("Mixed", [cupra, *wire_items()]))
+    feed_server.routes["/mixed.xml"] = Route(rss("Mixed", [cupra, *wire_items()]))
     config = tmp_path / "monitor.toml"
     config.write_text(
         'state = "state.db"\ntopics = ["cupra.toml"]\n'
-        f'[[feeds]]\nurl = "{server.url("/mixed.xml")}"\n'
-        f'[[feeds]]\nurl = "{server.url("/daily.xml")}"\ntopics = ["alpine-us-expansion"]\n'
+        f'[[feeds]]\nurl = "{feed_server.url("/mixed.xml")}"\n'
+        f'[[feeds]]\nurl = "{feed_server.url("/daily.xml")}"\ntopics = ["alpine-us-expansion"]\n'
         '[[sinks]]\ntype = "jsonl"\npath = "alerts.jsonl"\n'
     )
     report = run(config)

@@ -14,24 +14,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from feedserver import FeedServer, Route
-from monitor_support import daily_items, jsonl_ids, rss, wire_items, write_config
+from monitor_support import jsonl_ids, write_config
 
 EXPECTED_ALERTS = 2  # the wire's AutoNation story (with its copy on the daily) + the postponement
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    """A loopback server with the wire and the daily feeds."""
-    feeds = FeedServer().start()
-    feeds.routes["/wire.xml"] = Route(rss("Wire", wire_items()))
-    feeds.routes["/daily.xml"] = Route(rss("Daily", daily_items()))
-    yield feeds
-    feeds.stop()
 
 
 def command(*args: str | Path) -> list[str]:
@@ -55,14 +44,14 @@ def pressmon(
     )
 
 
-def feeds(server: FeedServer) -> list[str]:
-    return [server.url("/wire.xml"), server.url("/daily.xml")]
+def feeds(feed_server: FeedServer) -> list[str]:
+    return [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")]
 
 
-def test_run_twice_exit_codes_and_fail_on_new(server: FeedServer, tmp_path: Path) -> None:
+def test_run_twice_exit_codes_and_fail_on_new(feed_server: FeedServer, tmp_path: Path) -> None:
     """--fail-on-new exits 1 when there are new alerts and 0 on the rerun, which alerts nothing;
     the summary line goes to standard error."""
-    config = write_config(tmp_path, feeds(server))
+    config = write_config(tmp_path, feeds(feed_server))
     first = pressmon("run", config, "--fail-on-new")
     assert first.returncode == 1, first.stderr
     assert "2 new alert(s), 2 delivered, 0 pending" in first.stderr
@@ -87,19 +76,19 @@ def test_config_error_exits_2_naming_file_key_and_fix(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no such file" in missing.stderr
 
 
-def test_every_feed_failing_exits_3(server: FeedServer, tmp_path: Path) -> None:
+def test_every_feed_failing_exits_3(feed_server: FeedServer, tmp_path: Path) -> None:
     """When every due feed fails the run exits 3 and says why for each feed."""
-    server.routes["/down.xml"] = Route(b"", status=500)
-    config = write_config(tmp_path, [server.url("/down.xml")])
+    feed_server.routes["/down.xml"] = Route(b"", status=500)
+    config = write_config(tmp_path, [feed_server.url("/down.xml")])
     result = pressmon("run", config)
     assert result.returncode == 3, result.stderr
     assert "every feed failed" in result.stderr and "HTTP 500" in result.stderr
 
 
-def test_corrupt_state_exits_4_then_rebuilds(server: FeedServer, tmp_path: Path) -> None:
+def test_corrupt_state_exits_4_then_rebuilds(feed_server: FeedServer, tmp_path: Path) -> None:
     """A state file that is not a database gives a clear error (exit 4) with the way to rebuild;
     --rebuild-state moves it aside and runs."""
-    config = write_config(tmp_path, feeds(server))
+    config = write_config(tmp_path, feeds(feed_server))
     (tmp_path / "state.db").write_bytes(b"this is not a database, just text" * 100)
     result = pressmon("run", config)
     assert result.returncode == 4 and "Traceback" not in result.stderr
@@ -112,11 +101,11 @@ def test_corrupt_state_exits_4_then_rebuilds(server: FeedServer, tmp_path: Path)
 
 @pytest.mark.parametrize("point", ["after_store", "during_delivery", "after_delivery_before_mark"])
 def test_crash_at_each_point_then_rerun_delivers_each_alert_once(
-    server: FeedServer, tmp_path: Path, point: str
+    feed_server: FeedServer, tmp_path: Path, point: str
 ) -> None:
     """SIGKILL at each point of the run, then a rerun: the JSONL sink holds every alert exactly
     once (nothing lost, nothing twice)."""
-    config = write_config(tmp_path, feeds(server))
+    config = write_config(tmp_path, feeds(feed_server))
     crashed = pressmon("run", config, env={"PRESSMON_TEST_CRASH_AT": point})
     assert crashed.returncode == -signal.SIGKILL
     rerun = pressmon("run", config)
@@ -129,12 +118,12 @@ def test_crash_at_each_point_then_rerun_delivers_each_alert_once(
 
 
 @pytest.mark.slow
-def test_sigkill_at_a_random_moment_of_a_slow_run(server: FeedServer, tmp_path: Path) -> None:
+def test_sigkill_at_a_random_moment_of_a_slow_run(feed_server: FeedServer, tmp_path: Path) -> None:
     """A run killed at random moments (slow feeds, so mostly mid-fetch) and rerun delivers every
     alert exactly once."""
-    for route in server.routes.values():
+    for route in feed_server.routes.values():
         route.delay = 0.3
-    config = write_config(tmp_path, feeds(server))
+    config = write_config(tmp_path, feeds(feed_server))
     rng = random.Random(5)
     for _ in range(3):
         process = subprocess.Popen(
@@ -149,12 +138,12 @@ def test_sigkill_at_a_random_moment_of_a_slow_run(server: FeedServer, tmp_path: 
     assert len(ids) == EXPECTED_ALERTS and len(set(ids)) == EXPECTED_ALERTS
 
 
-def test_two_runs_started_together(server: FeedServer, tmp_path: Path) -> None:
+def test_two_runs_started_together(feed_server: FeedServer, tmp_path: Path) -> None:
     """Two runs started at once both succeed, without a traceback or "database is locked";
     the alerts are delivered once."""
-    for route in server.routes.values():
+    for route in feed_server.routes.values():
         route.delay = 0.2
-    config = write_config(tmp_path, feeds(server))
+    config = write_config(tmp_path, feeds(feed_server))
     processes = [
         subprocess.Popen(
             command("run", config),
@@ -173,11 +162,11 @@ def test_two_runs_started_together(server: FeedServer, tmp_path: Path) -> None:
     assert len(ids) == EXPECTED_ALERTS and len(set(ids)) == EXPECTED_ALERTS
 
 
-def test_lock_timeout_gives_a_clear_message(server: FeedServer, tmp_path: Path) -> None:
+def test_lock_timeout_gives_a_clear_message(feed_server: FeedServer, tmp_path: Path) -> None:
     """A run that cannot get the lock within lock_timeout exits 4 with a message, no traceback."""
     import fcntl
 
-    config = write_config(tmp_path, feeds(server), extra="lock_timeout = 0.5")
+    config = write_config(tmp_path, feeds(feed_server), extra="lock_timeout = 0.5")
     config.write_text(config.read_text().replace("lock_timeout = 30\n", ""))
     with open(tmp_path / "state.db.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -186,9 +175,9 @@ def test_lock_timeout_gives_a_clear_message(server: FeedServer, tmp_path: Path) 
     assert "another pressmon run" in result.stderr
 
 
-def test_newer_state_is_refused(server: FeedServer, tmp_path: Path) -> None:
+def test_newer_state_is_refused(feed_server: FeedServer, tmp_path: Path) -> None:
     """A state written by a newer pressmon (higher user_version) is refused with exit 4."""
-    config = write_config(tmp_path, feeds(server))
+    config = write_config(tmp_path, feeds(feed_server))
     assert pressmon("run", config).returncode == 0
     with sqlite3.connect(tmp_path / "state.db") as connection:
         connection.execute("PRAGMA user_version = 99")

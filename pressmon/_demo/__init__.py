@@ -1,8 +1,8 @@
-"""``pressmon demo``: the real monitor, offline, on the bundled seed and sample feeds.
+"""`pressmon demo`: the real monitor, offline, on the bundled seed and sample feeds.
 
 The demo serves the sample feeds, and the seed article as the one item of a small
 generated RSS feed, from an HTTP server on 127.0.0.1 (a port the system picks),
-runs ``pressmon run`` on them twice with a temporary state, prints the digest of
+runs `pressmon run` on them twice with a temporary state, prints the digest of
 the first run and shows that the second run alerts nothing.
 """
 
@@ -75,7 +75,7 @@ def seed_feed(base_url: str) -> bytes:
 
 @contextmanager
 def serve(files: Mapping[str, tuple[bytes, str]]) -> Iterator[str]:
-    """Serve ``{path: (body, content type)}`` on 127.0.0.1 with ETags; yield the base URL."""
+    """Serve `{path: (body, content type)}` on 127.0.0.1 with ETags; yield the base URL."""
     import hashlib
 
     class Handler(BaseHTTPRequestHandler):

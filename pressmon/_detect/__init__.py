@@ -1,17 +1,17 @@
 """Topic detection: which monitored topics an article mentions, with the evidence.
 
-A topic is data (:class:`Topic`, written in TOML or Python): concept groups of
+A topic is data ([`Topic`][pressmon.Topic], written in TOML or Python): concept groups of
 terms per language, a rule saying which groups must meet within a window of
 sentences, exclusions, field weights and a calibrated score. The engine
 matches every term of every topic in one pass over folded text, then windows,
-excludes and scores each topic; :func:`explain` shows the whole analysis.
+excludes and scores each topic; [`explain`][pressmon.explain] shows the whole analysis.
 
     >>> import pressmon
     >>> article = pressmon.Article(title="Alpine confirms its U.S. launch for 2027")
     >>> [flag.topic for flag in pressmon.detect(article)]
     ['alpine-us-expansion']
 
-See ``docs/topics.md`` for how detection works and how to write a topic.
+See `docs/topics.md` for how detection works and how to write a topic.
 """
 
 from __future__ import annotations
@@ -90,8 +90,8 @@ def resolve_topics(specs: Iterable[TopicSpec] | TopicSpec | None = None) -> list
     """Turn topic names, topic file paths and Topic objects into Topics.
 
     Args:
-        specs: built-in names (``"alpine-us-expansion"``), paths of topic TOML
-            files (anything ending in ``.toml`` or holding a ``/``), Topic
+        specs: built-in names (`"alpine-us-expansion"`), paths of topic TOML
+            files (anything ending in `.toml` or holding a `/`), Topic
             objects, or a mix; one of them alone; None for every built-in topic.
 
     Returns:
@@ -158,7 +158,7 @@ def detect(article: Article, topics: Iterable[TopicSpec] | TopicSpec | None = No
             objects; every built-in topic when None.
 
     Returns:
-        One :class:`Flag` per topic whose score reaches its threshold, with the
+        One [`Flag`][pressmon.Flag] per topic whose score reaches its threshold, with the
         evidence sentences and the terms of each group that matched.
 
     Raises:

@@ -1,16 +1,16 @@
 """Text folding: case, accents, typography, with a map back to the original offsets.
 
-Detection matches terms on *folded* text, so that ``Etats-Unis``, ``ÉTATS‑UNIS``
-and ``États-Unis`` are the same, ``d’Alpine`` has the same apostrophe as
-``d'Alpine``, and a soft hyphen or a zero-width space inside a word does not
-break it. Evidence is reported on the *original* text: :class:`Folded` keeps
+Detection matches terms on *folded* text, so that `Etats-Unis`, `ÉTATS‑UNIS`
+and `États-Unis` are the same, `d’Alpine` has the same apostrophe as
+`d'Alpine`, and a soft hyphen or a zero-width space inside a word does not
+break it. Evidence is reported on the *original* text: `Folded` keeps
 the map from every folded offset to the original one.
 
-Folding is one pass of :meth:`str.lower` (C speed) when the lower-cased text is
+Folding is one pass of `str.lower` (C speed) when the lower-cased text is
 ASCII, which is most English text; otherwise only the runs of non-ASCII
 characters are folded, one character at a time through a cache. Most
-characters fold to exactly one character (``é`` → ``e``, ``’`` → ``'``), so the
-map stays the identity; only the few that grow (``ß`` → ``ss``, ``œ`` → ``oe``)
+characters fold to exactly one character (`é` → `e`, `’` → `'`), so the
+map stays the identity; only the few that grow (`ß` → `ss`, `œ` → `oe`)
 or vanish (combining accents of decomposed text, soft hyphens) add
 breakpoints to it.
 """
@@ -119,7 +119,7 @@ def fold_char(char: str) -> str:
 class Folded:
     """A folded text and the way back to the original.
 
-    ``breaks`` holds the folded offsets where the map changes and ``bases`` the
+    `breaks` holds the folded offsets where the map changes and `bases` the
     original offset each of them maps to; between two breakpoints the map goes
     on one-to-one. No breakpoints means the identity.
     """
@@ -130,7 +130,7 @@ class Folded:
     bases: list[int] = field(default_factory=list)
 
     def start(self, position: int) -> int:
-        """The original offset of the folded character at ``position``."""
+        """The original offset of the folded character at `position`."""
         if not self.breaks:
             return position
         index = bisect_right(self.breaks, position) - 1
@@ -139,7 +139,7 @@ class Folded:
         return min(self.bases[index] + (position - self.breaks[index]), len(self.original))
 
     def end(self, position: int) -> int:
-        """The original offset just past the folded text ending at ``position`` (exclusive)."""
+        """The original offset just past the folded text ending at `position` (exclusive)."""
         if not self.breaks:
             return position
         if position <= 0:
@@ -168,7 +168,7 @@ def _fold_run(run: str) -> tuple[str, bool]:
 
 
 def fold(text: str) -> Folded:
-    """Fold ``text`` for matching: lower case, no accents, one apostrophe, one dash.
+    """Fold `text` for matching: lower case, no accents, one apostrophe, one dash.
 
     Examples:
         >>> fold("Les États‑Unis d’Alpine").text

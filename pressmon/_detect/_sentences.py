@@ -1,17 +1,17 @@
 """Sentence splitting for evidence: rules, no model, in every language pressmon reads.
 
-A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing quotes or
+A sentence ends at `.`, `!`, `?` or `…` (with any closing quotes or
 brackets after it) followed by white space and a capital letter, a digit or an
 opening quote; at a Chinese or Japanese full stop; and always at a line break.
 It does not end after:
 
-- an abbreviation: ``U.S.``, ``É.-U.``, ``EE. UU.``, ``M.``, ``Mme``, ``Dr.``,
-  ``Inc.``, ``z. B.``, ``Sr.``, ``Sig.`` ... (a closed list, below);
-- an initial: any single letter followed by a dot (``J. Smith``, the ``S.`` of ``U.S.``);
-- a number's dot before a lower-case word (``le 2. mai`` stays whole).
+- an abbreviation: `U.S.`, `É.-U.`, `EE. UU.`, `M.`, `Mme`, `Dr.`,
+  `Inc.`, `z. B.`, `Sr.`, `Sig.` ... (a closed list, below);
+- an initial: any single letter followed by a dot (`J. Smith`, the `S.` of `U.S.`);
+- a number's dot before a lower-case word (`le 2. mai` stays whole).
 
 The spans are offsets into the original text, without the surrounding white
-space, so ``text[start:end]`` is the sentence as written.
+space, so `text[start:end]` is the sentence as written.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _ends_sentence(text: str, mark_start: int) -> bool:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Split ``text`` into sentences; return their ``(start, end)`` offsets.
+    """Split `text` into sentences; return their `(start, end)` offsets.
 
     Examples:
         >>> text = "M. Rossi parle. Alpine vise les É.-U. en 2027. Les U.S. dealers suivront !"

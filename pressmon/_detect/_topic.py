@@ -3,8 +3,8 @@
 A topic is a set of *concept groups* (terms per language), a *rule* saying
 which groups must meet in a window of sentences, *exclusions* (contexts that
 cancel a window, or the whole article), per-field weights and the scoring
-constants. ``docs/topics.md`` explains every key; the built-in topics under
-``pressmon/_detect/topics/`` are complete examples.
+constants. `docs/topics.md` explains every key; the built-in topics under
+`pressmon/_detect/topics/` are complete examples.
 """
 
 from __future__ import annotations
@@ -105,14 +105,14 @@ class Group(_Frozen):
     weight: float = Field(default=1.0, ge=-10.0, le=10.0)
     """What the group adds to a window's strength when present (negative: counter-evidence)."""
     scope: Literal["window", "article"] = "window"
-    """``window``: counts where it meets the rule's groups; ``article``: counts once if found
+    """`window`: counts where it meets the rule's groups; `article`: counts once if found
     anywhere in the article (title, summary or text)."""
     terms: Terms = {}
-    """Terms per language (``en``, ``fr``, ... or ``common``), matched without case or accents."""
+    """Terms per language (`en`, `fr`, ... or `common`), matched without case or accents."""
     exact: PlainTerms = {}
-    """Terms matched with their case (``US`` but not the pronoun ``us``); accents still fold."""
+    """Terms matched with their case (`US` but not the pronoun `us`); accents still fold."""
     ignore: PlainTerms = {}
-    """Phrases that contain a term of the group without meaning it (``Alpine Linux``)."""
+    """Phrases that contain a term of the group without meaning it (`Alpine Linux`)."""
 
     @field_validator("terms", "exact", "ignore")
     @classmethod
@@ -127,7 +127,7 @@ class Group(_Frozen):
         return self
 
     def all_terms(self) -> list[tuple[str, bool, bool]]:
-        """Every ``(term, exact, ignore)`` of the group, each once."""
+        """Every `(term, exact, ignore)` of the group, each once."""
         seen: set[tuple[str, bool, bool]] = set()
         out = []
         for table, exact, ignore in ((self.terms, False, False), (self.exact, True, False)):
@@ -157,10 +157,10 @@ class Rule(_Frozen):
     """The window, in sentences: 1 is the same sentence, 2 a sentence and the next one."""
     headline: tuple[str, ...] = ()
     """Groups that, found in the title, count in every window of the summary and text (at
-    ``scoring.spread``): the headline names the subject, the body says "the brand"."""
+    `scoring.spread`): the headline names the subject, the body says "the brand"."""
     focus: tuple[str, ...] = ()
     """Groups whose sentence is the centre of a window: groups in that sentence count in
-    full, groups only in the window's other sentences count ``scoring.spread`` times.
+    full, groups only in the window's other sentences count `scoring.spread` times.
     Empty: the centre is the window's strongest sentence."""
 
     @model_validator(mode="after")
@@ -182,9 +182,9 @@ class Exclusion(_Frozen):
     unless: tuple[str, ...] = ()
     """Groups: the exclusion does not fire when any of them is present in the same scope."""
     scope: Literal["window", "title", "article"] = "window"
-    """``window``: the windows it fires in are not evidence; ``title``: nothing is flagged when
-    it fires in the title (the headline is about something else); ``article``: nothing is
-    flagged when it fires anywhere. ``unless`` is looked for in the same scope."""
+    """`window`: the windows it fires in are not evidence; `title`: nothing is flagged when
+    it fires in the title (the headline is about something else); `article`: nothing is
+    flagged when it fires anywhere. `unless` is looked for in the same scope."""
 
 
 class FieldWeights(_Frozen):
@@ -195,11 +195,11 @@ class FieldWeights(_Frozen):
     summary: float = Field(default=1.0, ge=0.0, le=2.0)
     """A window in the summary (a feed's teaser)."""
     lead: float = Field(default=1.0, ge=0.0, le=2.0)
-    """A window in the first ``lead_sentences`` sentences of the text."""
+    """A window in the first `lead_sentences` sentences of the text."""
     body: float = Field(default=0.8, ge=0.0, le=2.0)
     """A window further into the text."""
     tail: float = Field(default=0.6, ge=0.0, le=2.0)
-    """A window past ``tail_after`` sentences of the text (the end of a long article)."""
+    """A window past `tail_after` sentences of the text (the end of a long article)."""
     lead_sentences: int = Field(default=3, ge=0, le=50)
     """How many sentences of the text are its lead."""
     tail_after: int = Field(default=15, ge=1, le=1000)
@@ -207,7 +207,7 @@ class FieldWeights(_Frozen):
 
 
 class Scoring(_Frozen):
-    """The constants of the score: ``sigmoid(bias + scale * evidence)``."""
+    """The constants of the score: `sigmoid(bias + scale * evidence)`."""
 
     bias: float = Field(default=-3.0, ge=-50.0, le=50.0)
     """The log-odds of an article with no evidence at all."""
@@ -238,7 +238,7 @@ class Topic(_Frozen):
     """
 
     name: str
-    """The topic's name (lower case letters, digits, ``-`` and ``_``): ``alpine-us-expansion``."""
+    """The topic's name (lower case letters, digits, `-` and `_`): `alpine-us-expansion`."""
     title: str = ""
     """A human title."""
     description: str = ""
@@ -258,7 +258,7 @@ class Topic(_Frozen):
     scoring: Scoring = Scoring()
     """The score's constants."""
     baseline: str = ""
-    """A naive keyword query to compare against in ``python -m pressmon.evaluate --baseline``."""
+    """A naive keyword query to compare against in `python -m pressmon.evaluate --baseline`."""
 
     @field_validator("name")
     @classmethod
@@ -317,7 +317,7 @@ class _ReferenceError(ValueError):
 
 
 def _allowed_keys(location: tuple[str | int, ...]) -> list[str] | None:
-    """The keys allowed at the parent of ``location`` (for 'unknown key' messages)."""
+    """The keys allowed at the parent of `location` (for 'unknown key' messages)."""
     model: Any = Topic
     for part in location[:-1]:
         if model is None:
@@ -375,7 +375,11 @@ def _topic_error(error: ValidationError, path: str | None) -> TopicError:
 
 
 def topic_from_mapping(data: Mapping[str, Any], *, path: str | None = None) -> Topic:
-    """Validate a topic definition (as read from TOML); raise :class:`TopicError` if wrong."""
+    """Validate a topic definition (as read from TOML).
+
+    Raises:
+        TopicError: the definition is wrong; the error names the key.
+    """
     try:
         return Topic.model_validate(dict(data))
     except ValidationError as error:
@@ -386,7 +390,7 @@ def load_topic(path: str | os.PathLike[str]) -> Topic:
     """Read a topic from a TOML file.
 
     Args:
-        path: the ``.toml`` file.
+        path: the `.toml` file.
 
     Returns:
         The validated topic.

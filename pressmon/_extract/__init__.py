@@ -1,11 +1,11 @@
-"""Article pages -> :class:`~pressmon.models.Article`: main text and metadata.
+"""Article pages -> [`Article`][pressmon.Article]: main text and metadata.
 
-:func:`extract_article` decodes the page (:mod:`._encoding`), parses it once
+[`extract_article`][pressmon.extract_article] decodes the page (`._encoding`), parses it once
 with lxml, reads the metadata every engine shares from that tree
-(:mod:`._metadata`), looks at the page as a whole to tell whether it is an
-article at all (:mod:`._verdict`), and asks an engine for the main text:
-trafilatura (:mod:`._trafilatura`) when ``pressmon[fulltext]`` is installed,
-else the built-in engine (:mod:`._bs4`).
+(`._metadata`), looks at the page as a whole to tell whether it is an
+article at all (`._verdict`), and asks an engine for the main text:
+trafilatura (`._trafilatura`) when `pressmon[fulltext]` is installed,
+else the built-in engine (`._bs4`).
 
 The function takes the page's bytes or text, its URL and, when it was
 fetched, the HTTP response headers, so full-text enrichment can hand it a
@@ -35,7 +35,7 @@ __all__ = ["ENGINES", "EngineName", "available_engines", "extract_article"]
 
 EngineName = Literal["bs4", "trafilatura"]
 ENGINES: tuple[EngineName, ...] = ("bs4", "trafilatura")
-"""The engine names :func:`extract_article` accepts."""
+"""The engine names [`extract_article`][pressmon.extract_article] accepts."""
 
 
 class _Engine(Protocol):
@@ -100,26 +100,26 @@ def extract_article(
 
     Never raises on bad HTML: a page that is not an article (a home page, a
     login wall, a paywall teaser, an error page, too little text) comes back
-    with ``extraction.status == "not_article"`` and a message saying why; its
+    with `extraction.status == "not_article"` and a message saying why; its
     text is still the best guess at a main text. A page that cannot be parsed
-    at all comes back with status ``failed``.
+    at all comes back with status `failed`.
 
     Args:
         html: the page, as text or bytes. Bytes are decoded by their byte-order
-            mark, the ``Content-Type`` charset in ``headers``, the charset the
+            mark, the `Content-Type` charset in `headers`, the charset the
             page declares, else as UTF-8 or Windows-1252.
         url: the page's URL: resolves relative links, gives a date when the
-            path has one (``/2023/05/02/``), and is the fallback canonical URL.
+            path has one (`/2023/05/02/`), and is the fallback canonical URL.
         headers: the HTTP response headers, when the page was fetched.
-        engine: ``"bs4"`` (built in), ``"trafilatura"`` (needs
-            ``pressmon[fulltext]``), or None for trafilatura when it is
+        engine: `"bs4"` (built in), `"trafilatura"` (needs
+            `pressmon[fulltext]`), or None for trafilatura when it is
             installed and bs4 otherwise.
 
     Returns:
-        The article; ``article.extraction`` says what happened.
+        The article; `article.extraction` says what happened.
 
     Raises:
-        ExtractionError: ``engine="trafilatura"`` was asked for but is not installed.
+        ExtractionError: `engine="trafilatura"` was asked for but is not installed.
         ValueError: an unknown engine name.
 
     Examples:

@@ -7,8 +7,8 @@ The algorithm is the readability family's, written anew for pressmon:
    names boilerplate (menus, share bars, cookie banners, comments, related
    lists, newsletter boxes, ads). A block holding most of the page's
    paragraph text is never pruned, whatever its class says: a wrapper named
-   ``content has-sidebar`` is still the article.
-2. **Score** every paragraph (``<p>``, ``<pre>``, table cells, and blocks
+   `content has-sidebar` is still the article.
+2. **Score** every paragraph (`<p>`, `<pre>`, table cells, and blocks
    whose own text reads like a paragraph) by its length and commas, and
    credit its parent, grandparent and further ancestors with decreasing
    shares. A container's score is then weighted by its class and id hints
@@ -26,7 +26,7 @@ building a BeautifulSoup tree of a median news page takes about as long as
 the whole speed budget (docs/design.md has the figures), so the page is
 parsed once by lxml (the parser bs4 itself runs on here) and the same tree
 serves the metadata, this engine and trafilatura. beautifulsoup4 reads the
-page's declared encoding (:mod:`._encoding`).
+page's declared encoding (`._encoding`).
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
 """The bytes of a web page -> text: which encoding it is in.
 
 In order of trust: a byte-order mark; the charset of the HTTP
-``Content-Type`` header; the charset the page declares (``<meta charset>``,
-``<meta http-equiv="Content-Type">``, an XML declaration), found with
+`Content-Type` header; the charset the page declares (`<meta charset>`,
+`<meta http-equiv="Content-Type">`, an XML declaration), found with
 beautifulsoup4's own detector; else UTF-8 when the bytes are valid UTF-8, else
 Windows-1252 (the usual encoding of undeclared Western European pages, a
 superset of Latin-1's printable characters).
 
 A declared encoding that Python does not know, or that the bytes contradict
-(a page that says ``iso-8859-1`` but is valid UTF-8 with non-ASCII characters,
-a common CMS mistake), is not trusted blindly: see :func:`decode_page`.
+(a page that says `iso-8859-1` but is valid UTF-8 with non-ASCII characters,
+a common CMS mistake), is not trusted blindly: see `decode_page`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ _SNIFF_BYTES = 4096
 
 
 def content_type_charset(headers: Mapping[str, str] | None) -> str | None:
-    """The ``charset`` parameter of a ``Content-Type`` header, if any (keys in any case)."""
+    """The `charset` parameter of a `Content-Type` header, if any (keys in any case)."""
     if not headers:
         return None
     for key, value in headers.items():

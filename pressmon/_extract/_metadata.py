@@ -1,4 +1,4 @@
-"""Article metadata from a page: JSON-LD, Open Graph, meta tags, ``<time>``, the text, the URL.
+"""Article metadata from a page: JSON-LD, Open Graph, meta tags, `<time>`, the text, the URL.
 
 Shared by every extraction engine so that all of them report the same title,
 dates, authors, canonical URL, language, image, site name and tags for a page.
@@ -8,22 +8,22 @@ raises on odd markup or broken JSON.
 Where each field comes from, most trusted first:
 
 =============  ===================================================================
-title          JSON-LD ``headline``, ``og:title`` / ``twitter:title``, ``<h1>``, ``<title>``
-published      JSON-LD ``datePublished``; ``article:published_time`` and the other
-               date meta tags; an element marked ``itemprop=datePublished``; the
-               URL's date (``/2023/05/02/``), or a ``<time datetime>`` on the
-               same day; a ``<time>`` element; a date written in a date-like
+title          JSON-LD `headline`, `og:title` / `twitter:title`, `<h1>`, `<title>`
+published      JSON-LD `datePublished`; `article:published_time` and the other
+               date meta tags; an element marked `itemprop=datePublished`; the
+               URL's date (`/2023/05/02/`), or a `<time datetime>` on the
+               same day; a `<time>` element; a date written in a date-like
                element or after "Publié le", "Veröffentlicht am", ... in the text
-updated        JSON-LD ``dateModified``, ``article:modified_time``, ...; "Mis à jour le"
-authors        JSON-LD ``author``, ``author`` meta tags, ``rel=author``, ``itemprop=author``
-canonical URL  ``<link rel=canonical>``, ``og:url``
-language       ``<html lang>``, ``og:locale`` / ``content-language`` meta, JSON-LD
-               ``inLanguage`` (detection from the text is the caller's last resort)
-image          JSON-LD ``image``, ``og:image``, ``twitter:image``
-site name      ``og:site_name``, JSON-LD ``publisher``, ``application-name``
+updated        JSON-LD `dateModified`, `article:modified_time`, ...; "Mis à jour le"
+authors        JSON-LD `author`, `author` meta tags, `rel=author`, `itemprop=author`
+canonical URL  `<link rel=canonical>`, `og:url`
+language       `<html lang>`, `og:locale` / `content-language` meta, JSON-LD
+               `inLanguage` (detection from the text is the caller's last resort)
+image          JSON-LD `image`, `og:image`, `twitter:image`
+site name      `og:site_name`, JSON-LD `publisher`, `application-name`
 =============  ===================================================================
 
-A date that cannot be trusted (ambiguous like ``03/04/2023`` on an English
+A date that cannot be trusted (ambiguous like `03/04/2023` on an English
 page, impossible, out of range) is left empty rather than guessed.
 """
 
@@ -133,7 +133,7 @@ def _meta(root: HtmlElement) -> dict[str, list[str]]:
 
 
 def _walk_json_ld(node: Any) -> Iterator[dict[str, Any]]:
-    """Every object of a JSON-LD document: top level, lists, ``@graph``, nested values."""
+    """Every object of a JSON-LD document: top level, lists, `@graph`, nested values."""
     stack = [node]
     seen = 0
     while stack and seen < _MAX_JSON_LD_NODES:

@@ -1,4 +1,4 @@
-"""The optional engine: trafilatura's main-text extraction (``pip install 'pressmon[fulltext]'``).
+"""The optional engine: trafilatura's main-text extraction (`pip install 'pressmon[fulltext]'`).
 
 trafilatura is imported on first use only. It is given the page's already
 parsed lxml tree (it copies it before working), so a page is parsed once for

@@ -1,8 +1,8 @@
 """Is this page an article? Home pages, login walls, paywall teasers and error pages are not.
 
 The page is looked at as a whole, before an engine strips it down:
-:func:`page_signals` counts links, headline links and password fields and
-keeps the page title; :func:`judge` weighs them with the page's metadata and
+`page_signals` counts links, headline links and password fields and
+keeps the page title; `judge` weighs them with the page's metadata and
 the main text the engine found, and returns the reason the page is not an
 article, or None when it is one. The rules, in order:
 
@@ -12,13 +12,13 @@ article, or None when it is one. The rules, in order:
    password field beside almost none (many sites have a login box in every
    page's header);
 3. **paywall teaser**: a "subscribe to read" line, or the page's own
-   ``isAccessibleForFree: false``, beside a short text; a block whose class
+   `isAccessibleForFree: false`, beside a short text; a block whose class
    names a paywall, beside almost none;
 4. **home or section page**: the site's root URL, or a page that does not
    call itself an article and is mostly links and headline links;
-5. **too little text**: fewer than :data:`MIN_ARTICLE_CHARS` characters.
+5. **too little text**: fewer than `MIN_ARTICLE_CHARS` characters.
 
-"Short" means under :data:`SHORT_TEXT_CHARS` characters: a real article behind
+"Short" means under `SHORT_TEXT_CHARS` characters: a real article behind
 a login box or a subscription banner (shown to everyone, text served anyway)
 stays an article.
 """
@@ -82,21 +82,21 @@ class PageSignals:
     """What the whole page looks like, before an engine strips it down."""
 
     title: str = ""
-    """The ``<title>`` and first ``<h1>``, joined."""
+    """The `<title>` and first `<h1>`, joined."""
     text_chars: int = 0
     """Visible characters of text in the body, white space not counted."""
     link_chars: int = 0
     """Characters of text inside links."""
     links: int = 0
-    """Links (``<a href>``)."""
+    """Links (`<a href>`)."""
     headline_links: int = 0
     """Links inside headings: teasers of other stories."""
     password_fields: int = 0
-    """``<input type=password>`` fields."""
+    """`<input type=password>` fields."""
     wall_classes: bool = False
     """An element whose class or id names a paywall or login wall."""
     root_url: bool = False
-    """The URL is a site's root (``https://example.org/``)."""
+    """The URL is a site's root (`https://example.org/`)."""
     wall_text: str = ""
     """The text of forms and wall-like blocks, where "log in to read" lines live."""
 

@@ -1,7 +1,7 @@
 """Refuse URLs whose host resolves to a loopback, private, link-local or reserved address.
 
 Article links in third-party feeds are not trusted: a feed could point the
-fetcher at ``http://169.254.169.254/`` (a cloud metadata service) or at a
+fetcher at `http://169.254.169.254/` (a cloud metadata service) or at a
 service on the monitoring machine itself. Before such a URL is requested,
 its host name is resolved and every address it resolves to must be public.
 
@@ -41,7 +41,7 @@ def is_public_address(address: str) -> bool:
 
 
 async def refuse_private(host: str, port: int) -> str | None:
-    """Return why ``host`` must not be fetched, or None when every address it has is public.
+    """Return why `host` must not be fetched, or None when every address it has is public.
 
     Raises:
         OSError: the name cannot be resolved.

@@ -1,13 +1,13 @@
 """Read a response body within a byte budget, decompressing as it streams.
 
-httpx decodes ``Content-Encoding`` chunk by chunk without any bound on the
+httpx decodes `Content-Encoding` chunk by chunk without any bound on the
 output of one chunk: 64 KiB of a gzip bomb decode to about 64 MiB at once
-before a caller counting ``aiter_bytes()`` gets a chance to stop. Here the
-raw chunks (``aiter_raw()``) go through :mod:`zlib` with ``max_length`` set
-to what is left of the budget, so no more than ``limit + 1`` decoded bytes
+before a caller counting `aiter_bytes()` gets a chance to stop. Here the
+raw chunks (`aiter_raw()`) go through `zlib` with `max_length` set
+to what is left of the budget, so no more than `limit + 1` decoded bytes
 ever exist, whatever the compression ratio.
 
-The fetcher only asks for ``gzip`` and ``deflate`` (``Accept-Encoding``), the
+The fetcher only asks for `gzip` and `deflate` (`Accept-Encoding`), the
 encodings handled here; a server that sends another one anyway is read
 through httpx's own decoders, still counted and cut at the limit.
 """
@@ -32,17 +32,17 @@ class CorruptBody(Exception):
 
 
 def supported_encoding(content_encoding: str | None) -> bool:
-    """Return True when :class:`BoundedDecoder` can decode this ``Content-Encoding``."""
+    """Return True when `BoundedDecoder` can decode this `Content-Encoding`."""
     encoding = (content_encoding or "").strip().lower()
     return encoding in _IDENTITY or encoding in _GZIP or encoding in _DEFLATE
 
 
 class BoundedDecoder:
-    """Decode one body, chunk by chunk, and refuse to produce more than ``limit`` bytes.
+    """Decode one body, chunk by chunk, and refuse to produce more than `limit` bytes.
 
     Args:
-        content_encoding: the response's ``Content-Encoding`` (one of
-            :func:`supported_encoding`).
+        content_encoding: the response's `Content-Encoding` (one of
+            `supported_encoding`).
         limit: the most decoded bytes allowed.
     """
 

@@ -41,12 +41,12 @@ async def _verified(fetcher: Fetcher, candidates: list[str]) -> list[str]:
 
 
 async def discover(fetcher: Fetcher, page_url: str, *, verify: bool = True) -> list[str]:
-    """Return the feeds of the site at ``page_url``.
+    """Return the feeds of the site at `page_url`.
 
     1. The page itself, when it is a feed.
-    2. The feeds its ``<link rel="alternate">`` tags advertise (verified by
-       fetching them unless ``verify`` is False).
-    3. When that finds nothing: :data:`COMMON_PATHS` on the site's root, verified.
+    2. The feeds its `<link rel="alternate">` tags advertise (verified by
+       fetching them unless `verify` is False).
+    3. When that finds nothing: `COMMON_PATHS` on the site's root, verified.
 
     Raises:
         FetchError: the page could not be fetched and no usual path is a feed.

@@ -1,21 +1,21 @@
-"""The fetcher: many feeds at once over one ``httpx.AsyncClient``, politely and within bounds.
+"""The fetcher: many feeds at once over one `httpx.AsyncClient`, politely and within bounds.
 
-One :class:`Fetcher` owns (or borrows) an ``httpx.AsyncClient`` and applies,
+One [`Fetcher`][pressmon.Fetcher] owns (or borrows) an `httpx.AsyncClient` and applies,
 to every request it sends:
 
 * a global limit on requests in flight and a per-host limit (both semaphores,
   held only while a request is on the wire, never during a retry wait);
 * connect/read timeouts (httpx) and a total deadline per request
-  (``asyncio.wait_for``) that stops a server dripping one byte a second;
+  (`asyncio.wait_for`) that stops a server dripping one byte a second;
 * a maximum body size, counted on the decompressed bytes while they stream
-  (:mod:`._body`), so a gzip bomb is cut after ``max_bytes``;
-* its own redirect following (httpx's is off): at most ``max_redirects``
+  (`._body`), so a gzip bomb is cut after `max_bytes`;
+* its own redirect following (httpx's is off): at most `max_redirects`
   hops, loops detected, a chain of 301/308 reported as the URL to store;
 * bounded retries with exponential backoff and jitter (tenacity) on
-  connection errors, 408, 429 and 5xx, honouring ``Retry-After`` up to a cap.
+  connection errors, 408, 429 and 5xx, honouring `Retry-After` up to a cap.
 
 Nothing raised by one feed or page escapes: every outcome is a
-:class:`~pressmon.models.FetchResult` or :class:`~pressmon.models.PageResponse`.
+[`FetchResult`][pressmon.FetchResult] or [`PageResponse`][pressmon.PageResponse].
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ DEFAULT_MAX_BYTES = 10 * MiB
 DEFAULT_CONCURRENCY = 64
 """Requests in flight at once, over all hosts."""
 DEFAULT_PER_HOST = 2
-"""Requests in flight at once to one host (``host:port``)."""
+"""Requests in flight at once to one host (`host:port`)."""
 DEFAULT_RETRIES = 2
 """Retries after the first attempt (so 3 requests at most) for retryable failures."""
 DEFAULT_BACKOFF = 1.0
@@ -91,20 +91,20 @@ DEFAULT_BACKOFF = 1.0
 DEFAULT_BACKOFF_MAX = 30.0
 """The longest wait between two attempts computed by the backoff."""
 DEFAULT_RETRY_AFTER_CAP = 60.0
-"""The longest ``Retry-After`` honoured by waiting; a longer one ends the retries."""
+"""The longest `Retry-After` honoured by waiting; a longer one ends the retries."""
 DEFAULT_MAX_REDIRECTS = 5
 """Redirects followed before giving up."""
 
 USER_AGENT = f"pressmon/{__version__} (+https://github.com/pressmon/pressmon)"
-"""What pressmon calls itself in the ``User-Agent`` header."""
+"""What pressmon calls itself in the `User-Agent` header."""
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, "
     "application/json;q=0.8, */*;q=0.5"
 )
-"""The ``Accept`` header sent for feeds."""
+"""The `Accept` header sent for feeds."""
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-"""The ``Accept`` header sent by :meth:`Fetcher.get` unless told otherwise."""
+"""The `Accept` header sent by `Fetcher.get` unless told otherwise."""
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
@@ -113,7 +113,7 @@ _RETRY_STATUSES = frozenset({408, 429})
 _TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 Progress = Callable[[int, int, FetchResult], object]
-"""``progress(done, total, result)``: called once per feed as soon as its result is ready."""
+"""`progress(done, total, result)`: called once per feed as soon as its result is ready."""
 
 _T = TypeVar("_T")
 
@@ -194,7 +194,7 @@ def _transport_failure(error: httpx.HTTPError, timeout: float) -> tuple[FetchFai
 
 
 def _size(count: int) -> str:
-    """``10 MiB``, ``512 KiB``, ``300 bytes``."""
+    """`10 MiB`, `512 KiB`, `300 bytes`."""
     for unit, scale in (("MiB", MiB), ("KiB", 1024)):
         if count >= scale:
             return f"{count / scale:.3g} {unit}"
@@ -259,34 +259,34 @@ class Fetcher:
     A fetcher belongs to the event loop that first uses it.
 
     Args:
-        client: an ``httpx.AsyncClient`` to send requests with (your transport,
+        client: an `httpx.AsyncClient` to send requests with (your transport,
             proxy, headers, TLS settings); its redirect following is bypassed.
             By default the fetcher makes one with a connection pool sized for
-            ``concurrency`` and HTTP/1.1 keep-alive.
+            `concurrency` and HTTP/1.1 keep-alive.
         timeout: seconds to connect, and seconds without a byte while reading.
         deadline: seconds for one whole request (connection, headers, body);
             stops a server that drips one byte a second.
         max_bytes: the largest body accepted, counted after decompression.
         concurrency: requests in flight at once, over all hosts.
-        per_host: requests in flight at once to one ``host:port``.
+        per_host: requests in flight at once to one `host:port`.
         retries: retries after the first attempt for connection errors, 408,
             429 and 5xx (never for other 4xx).
         backoff: the first retry wait in seconds; it doubles each retry, plus
-            random jitter up to ``backoff``.
+            random jitter up to `backoff`.
         backoff_max: the longest backoff wait.
-        retry_after_cap: the longest ``Retry-After`` the fetcher waits for; when
-            a server asks for longer, it stops retrying and reports ``retry_after``.
+        retry_after_cap: the longest `Retry-After` the fetcher waits for; when
+            a server asks for longer, it stops retrying and reports `retry_after`.
         max_redirects: redirects followed before giving up.
-        user_agent: the ``User-Agent`` header; by default pressmon's own, unless
+        user_agent: the `User-Agent` header; by default pressmon's own, unless
             the given client already sets one of its own.
         parse_in_thread: parse feeds in a worker thread instead of on the event
-            loop (see ``docs/performance.md``: it does not make fetching faster).
+            loop (see `docs/performance.md`: it does not make fetching faster).
         parse_workers: parse feeds in this many worker processes (0, the
             default: on the event loop). Parsing is CPU-bound; on a machine with
             several cores, worker processes let it run in parallel with the
             network and with each other. The workers start with the first
             feed and stop with the fetcher; a script that uses them must guard
-            its entry point with ``if __name__ == "__main__":``.
+            its entry point with `if __name__ == "__main__":`.
     """
 
     def __init__(
@@ -359,7 +359,7 @@ class Fetcher:
 
     @property
     def client(self) -> httpx.AsyncClient:
-        """The ``httpx.AsyncClient`` the fetcher sends requests with."""
+        """The `httpx.AsyncClient` the fetcher sends requests with."""
         return self._client
 
     async def __aenter__(self) -> Fetcher:
@@ -540,7 +540,7 @@ class Fetcher:
         allow_private: bool,
         max_bytes: int,
     ) -> PageResponse:
-        """GET ``url``, following redirects ourselves, and describe the outcome."""
+        """GET `url`, following redirects ourselves, and describe the outcome."""
         started = time.monotonic()
         current = url
         request_headers = self._base_headers(headers)
@@ -642,15 +642,15 @@ class Fetcher:
 
         The body is not parsed. Same timeouts, deadline, size limit, retries,
         redirect handling and per-host politeness as feeds. Never raises for a
-        network or HTTP problem: the response's ``error`` says what went wrong.
+        network or HTTP problem: the response's `error` says what went wrong.
 
         Args:
             url: an http(s) URL.
-            accept: the ``Accept`` header.
-            headers: more request headers (for example ``If-None-Match``).
+            accept: the `Accept` header.
+            headers: more request headers (for example `If-None-Match`).
             allow_private: fetch URLs whose host resolves to a loopback, private,
                 link-local or reserved address (refused by default, with the
-                failure kind ``blocked``: links found in third-party feeds must
+                failure kind `blocked`: links found in third-party feeds must
                 not reach the machine's own network). Every redirect is checked too.
             max_bytes: the size limit for this request (default: the fetcher's).
         """
@@ -675,8 +675,8 @@ class Fetcher:
         """Fetch and parse one feed; never raises for a network, HTTP or parse problem.
 
         Args:
-            feed: a URL, or a :class:`~pressmon.FeedRequest` with the previous
-                validators (sent as ``If-None-Match`` / ``If-Modified-Since``).
+            feed: a URL, or a [`FeedRequest`][pressmon.FeedRequest] with the previous
+                validators (sent as `If-None-Match` / `If-Modified-Since`).
         """
         request = _as_request(feed)
         started = time.monotonic()
@@ -786,8 +786,8 @@ class Fetcher:
         """Fetch many feeds concurrently; return one result per feed, in the order given.
 
         Args:
-            feeds: URLs and/or :class:`~pressmon.FeedRequest` objects.
-            progress: called as ``progress(done, total, result)`` each time a
+            feeds: URLs and/or [`FeedRequest`][pressmon.FeedRequest] objects.
+            progress: called as `progress(done, total, result)` each time a
                 feed is finished (in completion order).
         """
         requests = [_as_request(feed) for feed in feeds]
@@ -807,7 +807,7 @@ class Fetcher:
         return [result for result in results if result is not None]
 
     async def discover(self, page_url: str, *, verify: bool = True) -> list[str]:
-        """Find the feeds of a site; see :func:`pressmon.discover_feeds`."""
+        """Find the feeds of a site; see [`discover_feeds`][pressmon.discover_feeds]."""
         from pressmon._fetch._discover import discover
 
         return await discover(self, page_url, verify=verify)
@@ -844,23 +844,23 @@ async def afetch(
 ) -> list[FetchResult]:
     """Fetch and parse many feeds concurrently (async); one result per feed, in order.
 
-    Never raises for a feed that fails: its result has ``error`` set.
+    Never raises for a feed that fails: its result has `error` set.
 
     Args:
-        feeds: URLs and/or :class:`~pressmon.FeedRequest` objects (with the
+        feeds: URLs and/or [`FeedRequest`][pressmon.FeedRequest] objects (with the
             previous ETag / Last-Modified for conditional requests).
-        client: an ``httpx.AsyncClient`` to use (left open); by default one is
+        client: an `httpx.AsyncClient` to use (left open); by default one is
             made and closed.
-        progress: called as ``progress(done, total, result)`` per finished feed.
-        full_text: follow the links of thin articles (True or ``"thin"``) or of
-            every article (``"all"``) and give them their page's text (see
-            :func:`pressmon.enrich`); each page is fetched once, within the
+        progress: called as `progress(done, total, result)` per finished feed.
+        full_text: follow the links of thin articles (True or `"thin"`) or of
+            every article (`"all"`) and give them their page's text (see
+            [`enrich`][pressmon.enrich]); each page is fetched once, within the
             same limits as the feeds.
-        allow_private_pages: with ``full_text``, follow links to loopback,
+        allow_private_pages: with `full_text`, follow links to loopback,
             private and link-local addresses too (refused by default).
-        **options: any :class:`~pressmon.Fetcher` option (``timeout``,
-            ``deadline``, ``max_bytes``, ``concurrency``, ``per_host``,
-            ``retries``, ``user_agent``, ...).
+        **options: any [`Fetcher`][pressmon.Fetcher] option (`timeout`,
+            `deadline`, `max_bytes`, `concurrency`, `per_host`,
+            `retries`, `user_agent`, ...).
 
     Examples:
         >>> results = await pressmon.afetch(["https://example.org/feed.xml"])  # doctest: +SKIP
@@ -886,10 +886,10 @@ def fetch(
 ) -> list[FetchResult]:
     """Fetch and parse many feeds concurrently; one result per feed, in the order given.
 
-    The synchronous face of :func:`pressmon.afetch` (same arguments), for
-    scripts. Never raises for a feed that fails: its result has ``error`` set
-    with a ``kind`` and a message. With ``full_text=True`` the articles come
-    back enriched with their page's text (see :func:`pressmon.enrich`).
+    The synchronous face of [`afetch`][pressmon.afetch] (same arguments), for
+    scripts. Never raises for a feed that fails: its result has `error` set
+    with a `kind` and a message. With `full_text=True` the articles come
+    back enriched with their page's text (see [`enrich`][pressmon.enrich]).
 
     Examples:
         >>> for result in pressmon.fetch(["https://example.org/feed.xml"]):  # doctest: +SKIP

@@ -16,20 +16,20 @@ def google_news_url(
 ) -> str:
     """Return the URL of Google News' RSS feed for a search, in one edition (language + country).
 
-    Caveats (see ``docs/fetching.md``): items carry titles only (the
+    Caveats (see `docs/fetching.md`): items carry titles only (the
     description repeats the title and the publisher); links point to
-    ``news.google.com`` redirect pages, not to the publisher; the publisher is
-    in each item's ``<source>``; Google rate-limits heavy use (HTTP 429 or a
+    `news.google.com` redirect pages, not to the publisher; the publisher is
+    in each item's `<source>`; Google rate-limits heavy use (HTTP 429 or a
     consent page) and its terms of service apply; results vary by edition and
     are capped at about 100 items.
 
     Args:
         query: the search, as typed in Google News: quote a phrase
-            (``'"Alpine" AutoNation'``), ``OR``, ``-word``, ``site:example.com``.
-        language: the edition's language (``en``, ``fr``, ``de``, ``pt-BR``...).
-        country: the edition's country, two letters (``US``, ``FR``).
-        when: restrict to recent items (``1h``, ``7d``, ``1y``), added to the
-            query as ``when:7d``.
+            (`'"Alpine" AutoNation'`), `OR`, `-word`, `site:example.com`.
+        language: the edition's language (`en`, `fr`, `de`, `pt-BR`...).
+        country: the edition's country, two letters (`US`, `FR`).
+        when: restrict to recent items (`1h`, `7d`, `1y`), added to the
+            query as `when:7d`.
 
     Raises:
         ValueError: the query is empty, or the language or country is malformed.

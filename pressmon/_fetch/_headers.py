@@ -13,10 +13,10 @@ _NO_STORE = re.compile(r"(?:^|[,\s])(?:no-store|no-cache)(?:$|[,\s=])", re.IGNOR
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Return the seconds a ``Retry-After`` header asks to wait, or None when absent or invalid.
+    """Return the seconds a `Retry-After` header asks to wait, or None when absent or invalid.
 
-    Both forms are read: a number of seconds (``120``) and an HTTP date
-    (``Wed, 21 Oct 2026 07:28:00 GMT``); a date in the past means 0.
+    Both forms are read: a number of seconds (`120`) and an HTTP date
+    (`Wed, 21 Oct 2026 07:28:00 GMT`); a date in the past means 0.
     """
     if value is None:
         return None
@@ -34,7 +34,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def parse_max_age(value: str | None) -> float | None:
-    """Return ``max-age`` from a ``Cache-Control`` header (0 for ``no-cache``/``no-store``)."""
+    """Return `max-age` from a `Cache-Control` header (0 for `no-cache`/`no-store`)."""
     if not value:
         return None
     if _NO_STORE.search(value):

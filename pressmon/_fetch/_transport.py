@@ -5,12 +5,12 @@ request, walks all of them (checking each idle socket with a system call)
 to find one for the request's host. With connections to many publishers
 open at once that walk is most of the CPU a fetch costs: measured on 500
 feeds from 50 hosts, one shared pool takes about 1.0 s of CPU, a pool per
-host 0.5 s (``docs/performance.md``).
+host 0.5 s (`docs/performance.md`).
 
-This transport is httpx's own ``AsyncHTTPTransport``, one per
-``(scheme, host, port)``, each holding at most ``per_host`` connections,
+This transport is httpx's own `AsyncHTTPTransport`, one per
+`(scheme, host, port)`, each holding at most `per_host` connections,
 all sharing one TLS context. The pools of hosts with nothing in flight are
-closed, least recently used first, when more than ``max_idle_hosts`` are
+closed, least recently used first, when more than `max_idle_hosts` are
 open, so idle sockets stay bounded however many publishers a run reads.
 """
 

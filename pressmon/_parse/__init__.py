@@ -1,10 +1,10 @@
-"""Feed bytes -> :class:`~pressmon.models.ParsedFeed`.
+"""Feed bytes -> [`ParsedFeed`][pressmon.ParsedFeed].
 
-The parsers in this package only turn bytes into raw records (:mod:`._raw`);
-:mod:`pressmon._normalize` makes articles of them. :func:`parse_feed` picks
+The parsers in this package only turn bytes into raw records (`._raw`);
+`_normalize` makes articles of them. [`parse_feed`][pressmon.parse_feed] picks
 the parser from the bytes themselves (JSON Feed or XML), refuses HTML pages
 with the list of feeds they advertise, and always hands XML parsers a
-document without DOCTYPE (:mod:`._xmlsafety`).
+document without DOCTYPE (`._xmlsafety`).
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ _PARSER: ContextVar[ParserChoice] = ContextVar("pressmon_parser", default="auto"
 
 @contextlib.contextmanager
 def use_parser(choice: ParserChoice) -> Iterator[None]:
-    """Choose the XML parse path inside a ``with`` block (tests and benchmarks).
+    """Choose the XML parse path inside a `with` block (tests and benchmarks).
 
-    ``auto`` (the default) tries the fast lxml path and falls back to
-    feedparser when it is unsure; ``feedparser`` always uses feedparser;
-    ``fast`` uses only the fast path and lets its ``Unsure`` escape.
+    `auto` (the default) tries the fast lxml path and falls back to
+    feedparser when it is unsure; `feedparser` always uses feedparser;
+    `fast` uses only the fast path and lets its `Unsure` escape.
     """
     token = _PARSER.set(choice)
     try:
@@ -57,7 +57,7 @@ def parse_raw(
     """Parse feed bytes into a raw feed, without normalizing.
 
     Raises:
-        NotAFeedError: the bytes are an HTML page (``.feeds`` lists what it advertises).
+        NotAFeedError: the bytes are an HTML page (`.feeds` lists what it advertises).
         ParseError: the bytes are empty, binary, or not a feed.
     """
     source = url or "feed"
@@ -111,7 +111,7 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parse a feed (RSS 0.9x/1.0/2.0, Atom, JSON Feed 1.0/1.1) from its bytes.
 
-    The character encoding comes from ``headers`` (``Content-Type: ...;
+    The character encoding comes from `headers` (``Content-Type: ...;
     charset=``), the XML declaration or the byte order mark, in that order.
     No entity declared in the document is ever expanded and nothing outside
     the bytes is ever read.
@@ -127,7 +127,7 @@ def parse_feed(
         The feed's metadata and its normalized articles.
 
     Raises:
-        NotAFeedError: the bytes are an HTML page; ``.feeds`` lists the feeds it advertises.
+        NotAFeedError: the bytes are an HTML page; `.feeds` lists the feeds it advertises.
         ParseError: the bytes are empty, binary, or no feed at all.
 
     Examples:

@@ -1,4 +1,4 @@
-"""The feeds an HTML page advertises with ``<link rel="alternate" type="...">``."""
+"""The feeds an HTML page advertises with `<link rel="alternate" type="...">`."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ FEED_TYPES = frozenset(
 def advertised_feeds(page: bytes | str, base_url: str | None = None) -> tuple[str, ...]:
     """Return the absolute URLs of the feeds a page links to, in page order, without duplicates.
 
-    Only ``<link rel="alternate">`` elements whose ``type`` is a feed type count;
-    ``application/json`` counts only when the link says it is a feed (JSON Feed
-    1.0 sites often used it before ``application/feed+json`` existed).
+    Only `<link rel="alternate">` elements whose `type` is a feed type count;
+    `application/json` counts only when the link says it is a feed (JSON Feed
+    1.0 sites often used it before `application/feed+json` existed).
     """
     root = parse_html(page)
     if root is None:

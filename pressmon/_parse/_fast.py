@@ -3,13 +3,13 @@
 feedparser stays the reference. This module reads the same documents with
 libxml2 (through lxml) and rebuilds the very dictionaries feedparser would
 have built for the keys pressmon reads, then hands them to the same mapping
-(:func:`._feedparser.build_raw_feed`), so both paths produce the same raw
+(`._feedparser.build_raw_feed`), so both paths produce the same raw
 records and therefore the same articles. It reproduces feedparser's
 documented and undocumented decisions one by one: how it picks the character
 encoding (RFC 3023 rules, fallbacks and their warning), how it names
-elements from their namespaces, ``xml:base`` and ``xml:lang`` scoping, the
+elements from their namespaces, `xml:base` and `xml:lang` scoping, the
 "first title at the shallowest depth wins" rule, the RSS text-or-HTML guess,
-``description`` becoming content when a summary already exists, a guid that
+`description` becoming content when a summary already exists, a guid that
 is a permalink becoming the link, tags, enclosures, media RSS thumbnails and
 the rest.
 
@@ -17,11 +17,11 @@ Whenever a document holds something this module does not reproduce exactly
 (an unknown root, an element feedparser has a handler for that is not
 reproduced here, mixed content in a text construct, an encoding that needs
 guessing, an author with an e-mail address, a prefix bound to two
-namespaces, ...) it raises :class:`Unsure` and the caller hands the bytes to
+namespaces, ...) it raises `Unsure` and the caller hands the bytes to
 feedparser. Being unsure costs only speed; being wrong would cost fidelity,
-which the differential tests (``tests/test_parse_differential.py``) guard.
+which the differential tests (`tests/test_parse_differential.py`) guard.
 
-Safety: the input has no DOCTYPE (:mod:`._xmlsafety` removed it) and the lxml
+Safety: the input has no DOCTYPE (`._xmlsafety` removed it) and the lxml
 parser is configured not to expand entities, not to load any DTD, not to touch
 the network, and to refuse huge trees; an entity reference left in the body is
 a well-formedness error, which means a fallback to feedparser, which leaves it
@@ -210,7 +210,7 @@ def _chardet_installed() -> bool:
 
 
 def decode_like_feedparser(data: bytes, headers: Mapping[str, str]) -> tuple[str, list[str]]:
-    """Decode ``data`` with the encoding feedparser would choose, and its warnings.
+    """Decode `data` with the encoding feedparser would choose, and its warnings.
 
     Follows RFC 3023 as feedparser applies it: the HTTP charset, the XML
     declaration and the byte order mark, then its fixed fallbacks.
@@ -300,7 +300,7 @@ def _readable(base: str) -> bool:
 
 
 def _urljoin(base: str, uri: str) -> str:
-    """feedparser's join: ``urljoin``, an empty result when it fails."""
+    """feedparser's join: `urljoin`, an empty result when it fails."""
     if _AS_IS.fullmatch(uri) and (not base or _readable(base)):
         return uri  # what urljoin returns, without parsing it twice
     if _SCHEME_SLASHES.match(uri):
@@ -312,7 +312,7 @@ def _urljoin(base: str, uri: str) -> str:
 
 
 def _safe_absolute(base: str, relative: str) -> str:
-    """feedparser's ``make_safe_absolute_uri`` for http(s) documents; unsure otherwise."""
+    """feedparser's `make_safe_absolute_uri` for http(s) documents; unsure otherwise."""
     key = (base, relative)
     cached = _join_cache.get(key)
     if cached is not None:
@@ -452,7 +452,7 @@ def _check_declarations(text: str) -> None:
 
 
 def _name(element: _Element) -> str:
-    """The name feedparser dispatches an element on (``dc_creator``, ``title``, ...)."""
+    """The name feedparser dispatches an element on (`dc_creator`, `title`, ...)."""
     tag = element.tag
     if not isinstance(tag, str):
         return ""
@@ -700,7 +700,7 @@ class _Walker:
         return _fix_text(output)
 
     def _store(self, element_name: str, output: str, params: dict[str, Any] | None) -> None:
-        """feedparser's ``pop`` storing rules, for a value that reached them."""
+        """feedparser's `pop` storing rules, for a value that reached them."""
         if self.entry is not None:
             entry = self.entry
             if element_name == "description":
@@ -1030,7 +1030,7 @@ def parse_fast(
     """Parse a well-formed feed with lxml into the raw feed feedparser's path would give.
 
     Args:
-        data: the document without DOCTYPE (see :mod:`._xmlsafety`).
+        data: the document without DOCTYPE (see `._xmlsafety`).
         url: where it came from (the base of relative links, as on the feedparser path).
         headers: the HTTP response headers, lower-cased names.
 

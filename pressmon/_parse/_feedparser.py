@@ -2,9 +2,9 @@
 
 feedparser is always given a byte stream (never a string, which it would try
 to open as a file name or fetch as a URL) from which the DOCTYPE was removed
-(see :mod:`._xmlsafety`). Its HTML sanitizer and relative-URI rewriting are
+(see `._xmlsafety`). Its HTML sanitizer and relative-URI rewriting are
 turned off because pressmon never keeps HTML: every text construct is reduced
-to plain text by :mod:`pressmon._text`, which drops scripts and styles.
+to plain text by `_text`, which drops scripts and styles.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ __all__ = ["build_raw_feed", "parse_with_feedparser"]
 
 
 def _text(detail: Any, fallback: Any = None) -> RawText | None:
-    """Read a feedparser text construct (``title_detail``, ``summary_detail``, a content item)."""
+    """Read a feedparser text construct (`title_detail`, `summary_detail`, a content item)."""
     if detail:
         value = detail.get("value")
         if value is None:
@@ -196,9 +196,9 @@ def build_raw_feed(
     *,
     parser: str = "feedparser",
 ) -> RawFeed:
-    """Turn feedparser-shaped dictionaries (feed, entries) into a :class:`RawFeed`.
+    """Turn feedparser-shaped dictionaries (feed, entries) into a `RawFeed`.
 
-    The fast path (:mod:`._fast`) builds the same dictionaries and goes through
+    The fast path (`._fast`) builds the same dictionaries and goes through
     here too, so both paths map feedparser's keys to raw records one way.
     """
     is_rss = version.startswith("rss")

@@ -59,16 +59,16 @@ def parse_feeds(
     """Parse many feeds, in worker processes when there is enough work for them.
 
     Args:
-        feeds: ``(url, data)`` or ``(url, data, headers)`` tuples, as for
-            :func:`pressmon.parse_feed`.
+        feeds: `(url, data)` or `(url, data, headers)` tuples, as for
+            [`parse_feed`][pressmon.parse_feed].
         workers: how many processes to use; default: the number of cores. With
             one worker, or little input (under 4 MB in all), everything runs in
             this process, which is then faster than starting workers.
         fetched_at: the time stamped on every article (default: now).
 
     Returns:
-        One result per feed, in input order: the :class:`~pressmon.ParsedFeed`,
-        or the :class:`~pressmon.ParseError` that feed raised (one bad feed does
+        One result per feed, in input order: the [`ParsedFeed`][pressmon.ParsedFeed],
+        or the [`ParseError`][pressmon.ParseError] that feed raised (one bad feed does
         not stop the others).
 
     Examples:

@@ -33,7 +33,7 @@ def looks_binary(data: bytes) -> bool:
 
 
 def sniff(data: bytes) -> DocumentKind:
-    """Return the kind of document ``data`` holds."""
+    """Return the kind of document `data` holds."""
     if not data.strip():
         return "empty"
     head = data[:_HEAD_BYTES]

@@ -3,9 +3,9 @@
 Feeds never need a document type declaration, and the DTD is where every XML
 attack lives: entity expansion ("billion laughs"), external entities that read
 local files or URLs (XXE), external DTDs fetched from the network. Rather than
-trusting each parser's settings, pressmon removes the whole ``<!DOCTYPE ...>``
+trusting each parser's settings, pressmon removes the whole `<!DOCTYPE ...>`
 (internal subset included) from the prolog before parsing. References to the
-removed entities then stay unexpanded text (``&lol9;``) or make the strict
+removed entities then stay unexpanded text (`&lol9;`) or make the strict
 parse fail over to feedparser's tolerant one; nothing is expanded, nothing is
 resolved.
 """
@@ -71,7 +71,7 @@ def _to_ascii_compatible(data: bytes) -> bytes:
 
 
 def _end_of_doctype(data: bytes, start: int) -> int:
-    """Return the index just past the ``>`` that closes the DOCTYPE starting at ``start``."""
+    """Return the index just past the `>` that closes the DOCTYPE starting at `start`."""
     depth = 0
     quote = 0
     index = start + len(_DOCTYPE)

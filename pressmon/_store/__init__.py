@@ -1,8 +1,8 @@
 """The monitor's state: what each feed said last, every article seen, the alert outbox.
 
-:class:`Store` is the interface the monitor uses; :class:`SQLiteStore` (the stdlib
-``sqlite3``, one file) is the embedded default. Another backend implements the same
-protocol. The schema and its migrations are in :mod:`pressmon._store._schema`.
+`Store` is the interface the monitor uses; `SQLiteStore` (the stdlib
+`sqlite3`, one file) is the embedded default. Another backend implements the same
+protocol. The schema and its migrations are in `_schema`.
 """
 
 from __future__ import annotations

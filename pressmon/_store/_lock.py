@@ -1,6 +1,6 @@
-"""One run at a time per state file: an exclusive lock on ``STATE.lock``.
+"""One run at a time per state file: an exclusive lock on `STATE.lock`.
 
-The lock is an OS file lock (``flock`` on POSIX, ``msvcrt.locking`` on Windows):
+The lock is an OS file lock (`flock` on POSIX, `msvcrt.locking` on Windows):
 the kernel releases it when the process ends, however it ends (SIGKILL
 included), so a crashed run never leaves a stale lock behind. The lock file
 itself stays; its presence means nothing.
@@ -20,7 +20,7 @@ __all__ = ["RunLock"]
 
 
 class RunLock:
-    """An exclusive lock on a state file, waited for up to ``timeout`` seconds."""
+    """An exclusive lock on a state file, waited for up to `timeout` seconds."""
 
     def __init__(self, state: Path, timeout: float, *, poll: float = 0.1) -> None:
         self.path = state.with_name(state.name + ".lock")
@@ -50,7 +50,7 @@ class RunLock:
         """Take the lock, waiting for another run to finish.
 
         Raises:
-            StateLockedError: still held after ``timeout`` seconds.
+            StateLockedError: still held after `timeout` seconds.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)

@@ -1,12 +1,12 @@
 """The SQLite schema, one migration function per version step.
 
-``PRAGMA user_version`` holds the schema version and ``PRAGMA application_id`` marks
+`PRAGMA user_version` holds the schema version and `PRAGMA application_id` marks
 the file as pressmon's. Opening a database runs, in one transaction, every
-migration from its version to :data:`SCHEMA_VERSION`; a database with a higher
+migration from its version to `SCHEMA_VERSION`; a database with a higher
 version was written by a newer pressmon and is refused.
 
-To change the schema: append a function ``_vN(connection)`` that takes version N-1
-to N (create, alter, backfill), add it to :data:`MIGRATIONS`, and add a test that
+To change the schema: append a function `_vN(connection)` that takes version N-1
+to N (create, alter, backfill), add it to `MIGRATIONS`, and add a test that
 opens a database of version N-1 holding data.
 """
 
@@ -26,12 +26,12 @@ def to_signed(value: int) -> int:
 
 
 def to_unsigned(value: int) -> int:
-    """The inverse of :func:`to_signed`."""
+    """The inverse of `to_signed`."""
     return value + (1 << 64) if value < 0 else value
 
 
 def _script(connection: sqlite3.Connection, script: str) -> None:
-    """Run statements one by one (``executescript`` would commit the migration's transaction)."""
+    """Run statements one by one (`executescript` would commit the migration's transaction)."""
     for statement in script.split(";"):
         if statement.strip():
             connection.execute(statement)
@@ -89,7 +89,7 @@ def _v1(connection: sqlite3.Connection) -> None:
 
 def _v2(connection: sqlite3.Connection) -> None:
     """Remember a feed's permanent move, its disappearance (410) and its title; why an article
-    joined its story (``url``, ``guid``, ``text``; unknown for older rows); index the articles
+    joined its story (`url`, `guid`, `text`; unknown for older rows); index the articles
     by first sight (the near-duplicate window)."""
     _script(
         connection,
@@ -104,7 +104,7 @@ def _v2(connection: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
-"""``MIGRATIONS[n]`` takes a database from version n to n + 1."""
+"""`MIGRATIONS[n]` takes a database from version n to n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this pressmon writes."""

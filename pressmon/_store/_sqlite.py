@@ -1,14 +1,14 @@
 """The embedded state backend: one SQLite file, WAL, explicit transactions.
 
-Every connection sets ``journal_mode=WAL`` (readers never block the writer),
-``synchronous=FULL`` (a committed alert survives a crash of the machine, not only of
-the process) and ``busy_timeout`` (another process's short write makes this one wait,
-never fail with "database is locked"). Transactions start with ``BEGIN IMMEDIATE``
+Every connection sets `journal_mode=WAL` (readers never block the writer),
+`synchronous=FULL` (a committed alert survives a crash of the machine, not only of
+the process) and `busy_timeout` (another process's short write makes this one wait,
+never fail with "database is locked"). Transactions start with `BEGIN IMMEDIATE`
 so two writers queue instead of deadlocking.
 
 A file that is not a pressmon database, or is damaged, raises
-:class:`~pressmon.exceptions.StateCorruptError` with the way to rebuild it; a file
-written by a newer pressmon raises :class:`~pressmon.exceptions.StateVersionError`.
+[`StateCorruptError`][pressmon.StateCorruptError] with the way to rebuild it; a file
+written by a newer pressmon raises [`StateVersionError`][pressmon.StateVersionError].
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ class SQLiteStore:
     Args:
         path: the database file; its directory is created when missing.
         busy_timeout: seconds to wait for another connection's write.
-        check: run ``PRAGMA quick_check`` on open (finds damaged pages early).
+        check: run `PRAGMA quick_check` on open (finds damaged pages early).
 
     Raises:
         StateCorruptError: not a pressmon database, or damaged.
@@ -287,7 +287,7 @@ class SQLiteStore:
     def find_similar(
         self, fingerprint: int, *, since: datetime, max_distance: int
     ) -> list[tuple[StoredArticle, int]]:
-        """Articles first seen since ``since`` whose fingerprint is within ``max_distance`` bits,
+        """Articles first seen since `since` whose fingerprint is within `max_distance` bits,
         closest first (then oldest first), with the distance."""
         rows = self._all(
             "SELECT id, fingerprint FROM articles WHERE first_seen >= ? "

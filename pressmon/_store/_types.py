@@ -1,4 +1,4 @@
-"""The records a store keeps and the :class:`Store` protocol the monitor programs against."""
+"""The records a store keeps and the `Store` protocol the monitor programs against."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class FeedState:
 
 @dataclass(frozen=True)
 class StoredArticle:
-    """An article row, without its JSON (read it with :meth:`Store.article`)."""
+    """An article row, without its JSON (read it with `Store.article`)."""
 
     id: str
     story_id: str
@@ -47,7 +47,7 @@ class StoredArticle:
 class Store(Protocol):
     """What the monitor needs from a state backend.
 
-    Writes happen inside :meth:`transaction`; a transaction either commits whole or leaves
+    Writes happen inside `transaction`; a transaction either commits whole or leaves
     nothing behind (a crash included).
     """
 
@@ -84,7 +84,7 @@ class Store(Protocol):
     def find_similar(
         self, fingerprint: int, *, since: datetime, max_distance: int
     ) -> list[tuple[StoredArticle, int]]:
-        """Articles first seen since ``since`` whose fingerprint is within ``max_distance`` bits,
+        """Articles first seen since `since` whose fingerprint is within `max_distance` bits,
         closest first, with the distance."""
         ...
 
@@ -102,7 +102,7 @@ class Store(Protocol):
         seen: datetime,
         match: str | None = None,
     ) -> None:
-        """Store a new article (``match``: why it joined an existing story)."""
+        """Store a new article (`match`: why it joined an existing story)."""
         ...
 
     def touch_articles(self, article_ids: Iterable[str], seen: datetime) -> None:

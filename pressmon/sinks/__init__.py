@@ -1,18 +1,18 @@
-"""Where alerts go: one module per sink, all behind the small :class:`Sink` protocol.
+"""Where alerts go: one module per sink, all behind the small `Sink` protocol.
 
 A sink receives the alerts that it has not received yet and raises when it could
 not take them; the monitor then keeps them in the outbox and the next run tries
 again. So a sink sees an alert at least once: the JSONL sink (which skips ids
-already in its file) and the webhook sink (``Idempotency-Key`` header) make sure
+already in its file) and the webhook sink (`Idempotency-Key` header) make sure
 that a reader sees it only once.
 
 =============  ==========================================================
-``console``    a table of new alerts on standard output
-``jsonl``      one JSON object per alert, appended; never the same id twice
-``markdown``   a digest of the run's new alerts (the file is replaced)
-``html``       the same, self-contained, with a per-day chart by source
-``webhook``    a JSON (or Slack) POST per alert, retried, idempotent
-``github``     a job summary and ``::notice`` annotations in GitHub Actions
+`console`    a table of new alerts on standard output
+`jsonl`      one JSON object per alert, appended; never the same id twice
+`markdown`   a digest of the run's new alerts (the file is replaced)
+`html`       the same, self-contained, with a per-day chart by source
+`webhook`    a JSON (or Slack) POST per alert, retried, idempotent
+`github`     a job summary and `::notice` annotations in GitHub Actions
 =============  ==========================================================
 """
 
@@ -35,7 +35,7 @@ class DeliveryContext:
     started: datetime
     """When the run started (UTC)."""
     daily_counts: Sequence[tuple[str, str, int]] = ()
-    """Alerts of the last days, as (UTC day ``YYYY-MM-DD``, source name, count)."""
+    """Alerts of the last days, as (UTC day `YYYY-MM-DD`, source name, count)."""
     feeds_checked: int = 0
     """Feeds fetched by this run."""
     feeds_failed: int = 0
@@ -62,15 +62,15 @@ class Sink(Protocol):
     key: str
     """The sink's identity in the state file (the delivery records); never a secret."""
     always: bool
-    """Call :meth:`deliver` even when there is no new alert (digests say "nothing new")."""
+    """Call `deliver` even when there is no new alert (digests say "nothing new")."""
 
     def deliver(self, alerts: Sequence[Alert], context: DeliveryContext) -> None:
-        """Deliver the alerts, or raise (``DeliveryFailed`` to report a partial delivery)."""
+        """Deliver the alerts, or raise (`DeliveryFailed` to report a partial delivery)."""
         ...
 
 
 def build_sink(config: object, *, stdout: TextIO | None = None) -> Sink:
-    """Make the sink a ``[[sinks]]`` table describes."""
+    """Make the sink a `[[sinks]]` table describes."""
     from pressmon.config import (
         ConsoleSinkConfig,
         GithubSinkConfig,

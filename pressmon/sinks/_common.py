@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pressmon._render import display_title
 from pressmon.models import Alert, Article, Evidence, StoryCopy
 
 __all__ = ["copy_label", "date_label", "evidence_segments", "source_label", "title_of"]
@@ -15,12 +16,7 @@ _SPACES = re.compile(r"\s+")
 
 def title_of(article: Article, limit: int = 140) -> str:
     """The title, or the first words of the body for an untitled article."""
-    if article.title:
-        return article.title
-    body = " ".join((article.summary or article.text).split())
-    if not body:
-        return "(untitled)"
-    return body if len(body) <= limit else body[: limit - 1].rsplit(" ", 1)[0] + " …"
+    return display_title(article, limit)
 
 
 def source_label(article: Article | StoryCopy) -> str:
@@ -50,7 +46,7 @@ def evidence_segments(
     evidence: Evidence, limit: int = _SNIPPET_CHARS
 ) -> Iterator[tuple[str, bool]]:
     """The evidence sentence as (text, is_a_matched_term) pieces, cut around the matches when
-    it is long, whitespace collapsed. Offsets come from the evidence (``TermMatch.start``)."""
+    it is long, whitespace collapsed. Offsets come from the evidence (`TermMatch.start`)."""
     text = evidence.text
     begin, end = 0, len(text)
     if len(text) > limit and evidence.matches:

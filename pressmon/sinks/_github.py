@@ -1,8 +1,8 @@
-"""The GitHub Actions sink: a job summary and one ``::notice`` annotation per alert.
+"""The GitHub Actions sink: a job summary and one `::notice` annotation per alert.
 
-The summary (Markdown) is appended to the file ``$GITHUB_STEP_SUMMARY`` names; the
+The summary (Markdown) is appended to the file `$GITHUB_STEP_SUMMARY` names; the
 annotations are workflow commands on standard output, escaped as the Actions
-runner expects (``%``, CR and LF in messages; also ``:`` and ``,`` in properties),
+runner expects (`%`, CR and LF in messages; also `:` and `,` in properties),
 so a title from a feed can never inject a command.
 """
 
@@ -28,12 +28,12 @@ def escape_data(text: str) -> str:
 
 
 def escape_property(text: str) -> str:
-    """Escape a workflow command's property value (``title=...``)."""
+    """Escape a workflow command's property value (`title=...`)."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def notice(alert: Alert) -> str:
-    """The ``::notice`` line for one alert."""
+    """The `::notice` line for one alert."""
     title = f"{', '.join(alert.topics)}: {title_of(alert.article, limit=120)}"
     message = f"{source_label(alert.article)}"
     if alert.article.url:

@@ -1,10 +1,10 @@
 """The HTML digest: one self-contained file, readable offline and safe to open.
 
 Inline CSS and an inline SVG chart, no script, no external resource: a
-``Content-Security-Policy`` meta tag forbids the page to load anything, so opening
+`Content-Security-Policy` meta tag forbids the page to load anything, so opening
 it never makes a network request (the links to the articles are only followed
 when clicked). Every text from a feed is escaped. Evidence is shown with the
-matched terms in ``<mark>``, from the offsets detection gave.
+matched terms in `<mark>`, from the offsets detection gave.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""The webhook sink: one JSON POST per alert, retried, with an ``Idempotency-Key``.
+"""The webhook sink: one JSON POST per alert, retried, with an `Idempotency-Key`.
 
 The key is the alert id, so a receiver that honours it (or deduplicates on the
-``id`` field) shows an alert once even when pressmon sends it again after a crash.
+`id` field) shows an alert once even when pressmon sends it again after a crash.
 Timeouts, connection errors, 429 and 5xx answers are retried with exponential
-backoff (tenacity), a ``Retry-After`` answer is waited for (up to 30 s). The URL
+backoff (tenacity), a `Retry-After` answer is waited for (up to 30 s). The URL
 and headers may hold secrets: no message this module produces contains them.
 """
 
@@ -35,7 +35,7 @@ def _slack_escape(text: str) -> str:
 
 
 def slack_body(alert: Alert) -> dict[str, Any]:
-    """A Slack incoming-webhook body (``text`` in mrkdwn) for one alert."""
+    """A Slack incoming-webhook body (`text` in mrkdwn) for one alert."""
     article = alert.article
     title = _slack_escape(title_of(article))
     headline = f"<{article.url}|{title}>" if article.url else title
