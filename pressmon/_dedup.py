@@ -79,8 +79,8 @@ def simhash(words: Sequence[str], shingle: int = SHINGLE) -> int:
     """The 64-bit SimHash of a word sequence's shingles (each distinct shingle weighs 1)."""
     shingles = {" ".join(words[i : i + shingle]) for i in range(max(1, len(words) - shingle + 1))}
     # The shingles' 64-bit hashes side by side in one integer, one 64-bit lane each:
-    # shifting it by ``bit`` and keeping the lowest bit of every lane leaves one bit
-    # per hash that has ``bit`` set, so a popcount counts them, for all hashes at
+    # shifting it by `bit` and keeping the lowest bit of every lane leaves one bit
+    # per hash that has `bit` set, so a popcount counts them, for all hashes at
     # once (instead of 64 Python passes over the hashes).
     lanes = int.from_bytes(b"".join(_digest(item) for item in shingles), "big")
     lowest = int.from_bytes(_LANE_ONE * len(shingles), "big")

@@ -1,13 +1,13 @@
 """Field descriptions from attribute docstrings, read with one parse per module.
 
-pydantic's ``use_attribute_docstrings`` finds each model class's source again
+pydantic's `use_attribute_docstrings` finds each model class's source again
 (from the calling frame, tokenizing the class block, parsing it): about a
 millisecond per class, paid by every program that imports pressmon's models.
-:func:`describe_fields` applies the same rule (a string right under an
+`describe_fields` applies the same rule (a string right under an
 annotated name in the class body describes that field) from one parse of the
-module's source, cached; models call it from ``__pydantic_init_subclass__``
-and are built on first use (``defer_build``), so the descriptions are in place
-when pydantic builds their schemas. ``tests/test_schema.py`` checks that the
+module's source, cached; models call it from `__pydantic_init_subclass__`
+and are built on first use (`defer_build`), so the descriptions are in place
+when pydantic builds their schemas. `tests/test_schema.py` checks that the
 published JSON Schema keeps every description.
 """
 
@@ -78,12 +78,12 @@ def _module_docstrings(module_name: str) -> dict[str, dict[str, str]]:
 
 
 def attribute_docstrings(cls: type) -> dict[str, str]:
-    """The docstrings under the annotated names of ``cls``'s own body, by name."""
+    """The docstrings under the annotated names of `cls`'s own body, by name."""
     return _module_docstrings(cls.__module__).get(cls.__qualname__, {})
 
 
 def describe_fields(cls: type[BaseModel]) -> None:
-    """Give each field of ``cls`` without a description the docstring written under it."""
+    """Give each field of `cls` without a description the docstring written under it."""
     docs = attribute_docstrings(cls)
     changed = False
     for name, field in cls.model_fields.items():

@@ -133,7 +133,7 @@ def tree_to_text(root: etree._Element) -> str:
 
 
 def _paragraphs(raw: str, paragraph_mark: str, line_mark: str) -> str:
-    """Collapse whitespace in ``raw`` and cut it at the paragraph and line marks."""
+    """Collapse whitespace in `raw` and cut it at the paragraph and line marks."""
     # In HTML a line break in the source is only a space: every run of
     # whitespace, newlines included, becomes one space, in one pass over the
     # whole text (the marks are not whitespace, so no run crosses a boundary).
@@ -225,7 +225,7 @@ def _text_transform() -> etree.XSLT:
 
 
 def _document_to_text(root: etree._Element) -> str:
-    """``tree_to_text`` of the root of a document parsed by ``_parse_for_text``."""
+    """`tree_to_text` of the root of a document parsed by `_parse_for_text`."""
     from lxml import etree
 
     every_text = etree.tostring(root, method="text", encoding=str, with_tail=False)

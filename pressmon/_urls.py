@@ -58,7 +58,7 @@ _PLAIN = re.compile(r"([Hh][Tt][Tt][Pp][Ss]?)://([A-Za-z0-9.-]+)(?::([0-9]{1,5})
 
 @functools.lru_cache(maxsize=256)
 def _splits(base: str) -> bool:
-    """True when ``urljoin`` can read ``base`` (a feed's URL, shared by its entries)."""
+    """True when `urljoin` can read `base` (a feed's URL, shared by its entries)."""
     try:
         urlsplit(base)
     except ValueError:
@@ -70,9 +70,9 @@ _Parts: TypeAlias = tuple[str, str, int | None, str, str]
 
 
 def _read(url: str, base: str | None, *, fast: bool = True) -> _Parts | None:
-    """Scheme, host, port, path and query of ``url`` joined to ``base``; None if not web.
+    """Scheme, host, port, path and query of `url` joined to `base`; None if not web.
 
-    ``fast=False`` reads every URL with urllib (the reference the fast reading
+    `fast=False` reads every URL with urllib (the reference the fast reading
     is tested against).
     """
     plain = _PLAIN.match(url) if fast else None

@@ -77,7 +77,7 @@ def _normalized(text: str) -> str:
 
 
 def _untruncated(normalized: str) -> str:
-    """``normalized`` (single spaces, stripped) without a truncation mark at its end."""
+    """`normalized` (single spaces, stripped) without a truncation mark at its end."""
     # In such a text a match of _TRUNCATED is at most 14 characters long ("lire la
     # suite" and one space) and ends at the end: searching the last 32 characters
     # finds what re.sub over the whole text would, without trying every position.
@@ -240,8 +240,8 @@ class Engine:
     def flagged(self, article: Article) -> list[Explanation]:
         """The explanations of the topics that flag the article (the gates skip the rest).
 
-        They are for :meth:`Explanation.to_flag`: their ``windows`` hold only the
-        counted windows (the evidence of a flag); :meth:`analyze` gives them all.
+        They are for `Explanation.to_flag`: their `windows` hold only the
+        counted windows (the evidence of a flag); `analyze` gives them all.
         """
         folded = [(name, text, fold(text)) for name, text in reading_fields(article)]
         if self.gate is not None and not any(self.gate(item.text) for _, _, item in folded):

@@ -172,10 +172,10 @@ GateTokens = Callable[[str], tuple[list[str], bool]]
 class Gate:
     """A quick test: does a folded text contain any of some terms (case and ignores aside)?
 
-    It answers yes for every text in which a :class:`Matcher` could find one
+    It answers yes for every text in which a `Matcher` could find one
     of these terms (it is looser: no case, no word boundaries, no ignore
     phrases, and the separators the matcher may find inside a term, see
-    :meth:`Matcher.gate_tokens`), so it can decide cheaply that the full
+    `Matcher.gate_tokens`), so it can decide cheaply that the full
     matching is not needed.
     """
 
@@ -204,11 +204,11 @@ class Gate:
 
 
 class WordGate:
-    """The test of one group: could a :class:`Matcher` find one of its terms in a folded text?
+    """The test of one group: could a `Matcher` find one of its terms in a folded text?
 
-    Tighter than :class:`Gate` and slower: a term of a spaced script is looked
+    Tighter than `Gate` and slower: a term of a spaced script is looked
     for where the matcher looks for it, from a word start to a word end (a
-    boundary-free ``us`` is in "plus" and "business"); it is still looser than
+    boundary-free `us` is in "plus" and "business"); it is still looser than
     the matcher (no case, no ignore phrases, the separators the matcher may
     find inside a term), so a no is final.
     """
@@ -309,12 +309,12 @@ class Matcher:
         self._literal_separators = [literal_separators[key] for key in self._literal_keys]
 
     def gate_tokens(self, term: str) -> tuple[list[str], bool]:
-        """The tokens a gate searches for ``term``, and whether its script is unspaced.
+        """The tokens a gate searches for `term`, and whether its script is unspaced.
 
         The matcher looks a found text up with its separators removed, so a
         term is found wherever another term's pattern matched its letters with
-        separators between them (the term ``EtatsUnis`` in "Etats Unis", once
-        the term ``Etats-Unis`` matched that text). A term's gate pattern
+        separators between them (the term `EtatsUnis` in "Etats Unis", once
+        the term `Etats-Unis` matched that text). A term's gate pattern
         therefore allows a separator wherever any term whose key starts with
         this one's allows one (anywhere past the '*' of a wildcard term). A
         wildcard term is checked against its own pattern, which is enough.

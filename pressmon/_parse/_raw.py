@@ -33,7 +33,7 @@ class RawDate:
 
     text: str | None = None
     parsed: datetime | None = None
-    # pressmon's own reading of ``text`` (pressmon._dates.parse_date), when the
+    # pressmon's own reading of `text` (pressmon._dates.parse_date), when the
     # parser already made it: normalizing then does not parse the text again.
     read: ParsedDate | None = None
 
