@@ -2,7 +2,9 @@
 
 Runs N fresh ``python -c`` processes for each statement and prints the median
 wall time, with a bare interpreter as the baseline, so the figure is what a
-command-line user waits for.
+command-line user waits for. The statements take turns (one run of each, N
+times), so that a change in the machine's load weighs on all of them alike;
+the load average before and after is printed.
 
 Run:  python benchmarks/import_time.py [-n 20]
 """
@@ -10,6 +12,7 @@ Run:  python benchmarks/import_time.py [-n 20]
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import subprocess
@@ -31,24 +34,29 @@ STATEMENTS = {
 }
 
 
-def _median_ms(statement: str, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", statement], check=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+def _run_ms(statement: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", statement], check=True)
+    return (time.perf_counter() - started) * 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=20, help="fresh interpreters per statement")
     args = parser.parse_args()
-    print(f"Python {platform.python_version()}, median of {args.n} fresh interpreters")
-    baseline = None
-    for label, statement in STATEMENTS.items():
-        median = _median_ms(statement, args.n)
-        baseline = median if baseline is None else baseline
+    load_before = os.getloadavg()[0]
+    times: dict[str, list[float]] = {label: [] for label in STATEMENTS}
+    for _ in range(args.n):
+        for label, statement in STATEMENTS.items():
+            times[label].append(_run_ms(statement))
+    load_after = os.getloadavg()[0]
+    print(
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, median of {args.n} "
+        f"fresh interpreters; load average {load_before:.2f} before, {load_after:.2f} after"
+    )
+    baseline = statistics.median(times["python (baseline)"])
+    for label, measured in times.items():
+        median = statistics.median(measured)
         print(f"{label:50} {median:7.1f} ms   (+{median - baseline:6.1f} ms over bare python)")
 
 

@@ -11,6 +11,10 @@ bytes, in the same run, best of ``--repeat`` rounds:
 (e) ``pressmon.parse_feeds`` (the same as (d), in a process pool, feeds returned);
 (f) (d) in a process pool whose results stay in the workers (the pool's ceiling).
 
+The contenders take turns within each round (a, b, c, d, e, f, then again), so
+that a change in the machine's load between rounds weighs on all of them alike;
+each keeps its best round. The load average before and after is printed.
+
 Run:  python benchmarks/parse.py [--repeat 3] [--profile]
 """
 
@@ -24,6 +28,7 @@ import random
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 FEEDS = 60
@@ -143,14 +148,31 @@ def _parse_chunk(chunk: list[tuple[str, bytes]], fetched: datetime) -> int:
     )
 
 
-def _best(rounds: int, work: Callable[[], int]) -> tuple[float, int]:
-    best = float("inf")
-    count = 0
+def _interleaved(
+    rounds: int, contenders: dict[str, Callable[[], int]]
+) -> dict[str, tuple[float, int]]:
+    """Best time and count of each contender, the contenders taking turns in each round."""
+    best: dict[str, tuple[float, int]] = {}
     for _ in range(rounds):
-        started = time.perf_counter()
-        count = work()
-        best = min(best, time.perf_counter() - started)
-    return best, count
+        for key, work in contenders.items():
+            started = time.perf_counter()
+            count = work()
+            elapsed = time.perf_counter() - started
+            if key not in best or elapsed < best[key][0]:
+                best[key] = (elapsed, count)
+    return best
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> None:
@@ -199,11 +221,12 @@ def main() -> None:
             for url, data in feeds
         )
 
-    results: dict[str, tuple[float, int]] = {}
-    results["a"] = _best(args.repeat, feedparser_alone)
-    results["b"] = _best(args.repeat, pressmon_full)
-    results["c"] = _best(args.repeat, pressmon_via_feedparser)
-    results["d"] = _best(args.repeat, pressmon_parse_only)
+    contenders: dict[str, Callable[[], int]] = {
+        "a": feedparser_alone,
+        "b": pressmon_full,
+        "c": pressmon_via_feedparser,
+        "d": pressmon_parse_only,
+    }
     workers = os.cpu_count() or 1
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -220,13 +243,18 @@ def main() -> None:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 return sum(pool.map(_parse_chunk, chunks, [fetched] * workers))
 
-        results["e"] = _best(args.repeat, pooled)
-        results["f"] = _best(args.repeat, pooled_counts_only)
+        contenders["e"] = pooled
+        contenders["f"] = pooled_counts_only
 
-    print(f"machine: {platform.machine()}, {workers} cores, Python {platform.python_version()}")
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    results = _interleaved(args.repeat, contenders)
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+    print(f"machine: {_machine()}")
+    print(f"load average (1 min): {load_before:.2f} before, {load_after:.2f} after")
     print(
         f"input: {FEEDS} feeds x {ITEMS} items, {total_bytes / 1e6:.1f} MB; "
-        f"parse paths used: {sorted(paths)}"
+        f"parse paths used: {sorted(paths)}; best of {args.repeat} interleaved rounds"
     )
     labels = {
         "a": "(a) feedparser.parse alone",

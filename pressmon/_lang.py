@@ -72,6 +72,11 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("he", re.compile(r"[\u0590-\u05ff]")),
 )
 
+# Any character of those scripts: one scan rules them all out (most text is Latin).
+_ANY_SCRIPT = re.compile(
+    r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _LANGUAGE_TAG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*$")
 _THREE_TO_TWO = {
@@ -117,16 +122,22 @@ def detect_language(text: str) -> str | None:
         'fr'
     """
     sample = text[:_SAMPLE_CHARS]
-    for code, pattern in _SCRIPTS:
-        if len(pattern.findall(sample)) >= 2:
-            return code
-    hits: Counter[str] = Counter()
-    for word in _WORD.findall(sample):
-        hits.update(_LANGUAGES_OF_WORD.get(word.lower(), ()))
+    if not sample.isascii() and _ANY_SCRIPT.search(sample):
+        for code, pattern in _SCRIPTS:
+            if len(pattern.findall(sample)) >= 2:
+                return code
+    # Each distinct word once (counted in C), then only the function words among them;
+    # lower-casing the joined words is lower-casing each word (it never adds a space).
+    words = Counter(" ".join(_WORD.findall(sample)).lower().split(" "))
+    hits: dict[str, int] = {}
+    for word in words.keys() & _LANGUAGES_OF_WORD.keys():
+        for code in _LANGUAGES_OF_WORD[word]:
+            hits[code] = hits.get(code, 0) + words[word]
     if not hits:
         return None
-    (best, best_hits), *rest = hits.most_common(2)
-    runner_up = rest[0][1] if rest else 0
+    best = max(hits, key=hits.__getitem__)
+    best_hits = hits[best]
+    runner_up = max((count for code, count in hits.items() if code != best), default=0)
     if best_hits < _MIN_HITS or best_hits == runner_up:
         return None
     return best

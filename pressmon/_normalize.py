@@ -36,6 +36,9 @@ def read_date(raw: RawDate | None) -> tuple[datetime | None, DatePrecision | Non
     """Return a raw date as UTC with its precision; (None, None) when it cannot be trusted."""
     if raw is None:
         return None, None
+    if raw.read is not None and raw.parsed is None:
+        # What parse_date(raw.text) gives: the parser read the text with it already.
+        return raw.read
     if raw.text:
         parsed = parse_date(raw.text, other_formats=raw.parsed is None)
         if parsed is not None:

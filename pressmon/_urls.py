@@ -8,7 +8,9 @@ select content (``id``, ``p``, ``page``...), only those known to track.
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import TypeAlias
 from urllib.parse import SplitResult, quote, unquote_plus, urljoin, urlsplit
 
 __all__ = ["canonicalize_url", "is_http_url"]
@@ -47,6 +49,58 @@ def _is_tracking(name: str) -> bool:
 
 # Browsers drop tabs and line breaks anywhere in a URL (WHATWG URL standard).
 _TABS_AND_NEWLINES = re.compile(r"[\t\n\r]")
+# An absolute http(s) URL whose authority is a plain host name (or IPv4
+# address) with an optional port: what almost every feed link is. Such a URL is
+# read with this one expression (about ten times faster than urljoin and
+# urlsplit); every other URL goes through urllib as before.
+_PLAIN = re.compile(r"([Hh][Tt][Tt][Pp][Ss]?)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?(?=[/?#]|\Z)")
+
+
+@functools.lru_cache(maxsize=256)
+def _splits(base: str) -> bool:
+    """True when `urljoin` can read `base` (a feed's URL, shared by its entries)."""
+    try:
+        urlsplit(base)
+    except ValueError:
+        return False
+    return True
+
+
+_Parts: TypeAlias = tuple[str, str, int | None, str, str]
+
+
+def _read(url: str, base: str | None, *, fast: bool = True) -> _Parts | None:
+    """Scheme, host, port, path and query of `url` joined to `base`; None if not web.
+
+    `fast=False` reads every URL with urllib (the reference the fast reading
+    is tested against).
+    """
+    plain = _PLAIN.match(url) if fast else None
+    # urljoin gives back an absolute URL with a host unchanged in every part
+    # read here (only a ";" could lose its empty parameters), provided it can
+    # read the base at all.
+    if plain is not None and ";" not in url and (not base or _splits(base)):
+        port_text = plain.group(3)
+        port = int(port_text) if port_text else None
+        if port is not None and port > 65535:
+            return None  # as urllib: a port out of range is not a usable link
+        path, _, query = url[plain.end() :].partition("#")[0].partition("?")
+        return plain.group(1).lower(), plain.group(2).lower().rstrip("."), port, path, query
+    try:
+        if base:
+            url = urljoin(base, url)
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in _DEFAULT_PORTS or not parts.hostname:
+            return None
+        host = parts.hostname.lower().rstrip(".")
+        port = parts.port
+    except ValueError:
+        # A port out of range or a malformed IPv6 host: not a usable link.
+        return None
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    return scheme, host, port, parts.path, parts.query
 
 
 def canonicalize_url(url: str | None, base: str | None = None) -> str | None:
@@ -71,29 +125,25 @@ def canonicalize_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url:
         return None
-    url = _TABS_AND_NEWLINES.sub("", url.strip())
-    try:
-        if base:
-            url = urljoin(base, url)
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in _DEFAULT_PORTS or not parts.hostname:
-            return None
-        host = parts.hostname.lower().rstrip(".")
-        port = parts.port
-    except ValueError:
-        # A port out of range or a malformed IPv6 host: not a usable link.
+    url = url.strip()
+    if "\t" in url or "\n" in url or "\r" in url:
+        url = _TABS_AND_NEWLINES.sub("", url)
+    parts = _read(url, base)
+    if parts is None:
         return None
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
+    scheme, host, port, path, query = parts
     # Built from the host alone: credentials in a link are never part of an article's identity.
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = quote(parts.path, safe=_SAFE_PATH_CHARS) or "/"
+    path = quote(path, safe=_SAFE_PATH_CHARS) or "/"
     # Parameters are kept byte for byte as written ("+" stays "+"): only the
     # tracking ones are dropped, so the URL still means what the publisher meant.
-    query = "&".join(
-        pair
-        for pair in parts.query.split("&")
-        if pair and not _is_tracking(unquote_plus(pair.partition("=")[0]))
-    )
-    return SplitResult(scheme, netloc, path, query, "").geturl()
+    if query:
+        query = "&".join(
+            pair
+            for pair in query.split("&")
+            if pair and not _is_tracking(unquote_plus(pair.partition("=")[0]))
+        )
+    if not netloc:
+        return SplitResult(scheme, netloc, path, query, "").geturl()
+    # What SplitResult.geturl() gives when there is a host (the path starts with "/").
+    return f"{scheme}://{netloc}{path}?{query}" if query else f"{scheme}://{netloc}{path}"

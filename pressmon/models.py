@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from pressmon._docstrings import describe_fields
+
 __all__ = [
     "Alert",
     "Article",
@@ -56,10 +58,18 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
-        use_attribute_docstrings=True,
+        # Validators and serializers are built on first use: a program pays only for
+        # the models it uses. The docstring under each field is its description (as
+        # use_attribute_docstrings does, from one parse of this file: see _docstrings).
+        defer_build=True,
         # Every field is always written in JSON, so the schema lists them all as required.
         json_schema_serialization_defaults_required=True,
     )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        describe_fields(cls)
 
 
 class Source(_Frozen):
@@ -568,7 +578,8 @@ class Explanation(_Frozen):
         )
 
 
-Flag.model_rebuild()  # Flag names GroupMatch, which is defined after it
+# Flag names GroupMatch, which is defined after it: with defer_build, pydantic
+# resolves the name when Flag is first used, after this module has run.
 
 
 class StoryCopy(_Frozen):

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from monitor_support import AGENCY_BODY, F1_BODY, OTHER_BODY
 
 from pressmon._dedup import fingerprint, hamming, is_global_guid, normalize_words, simhash
@@ -41,3 +47,44 @@ def test_global_guids() -> None:
     assert is_global_guid("https://x.example/a") and is_global_guid("urn:uuid:1")
     assert is_global_guid("tag:x.example,2025:1")
     assert not is_global_guid("1001") and not is_global_guid(None)
+
+
+def _words_char_by_char(text: str) -> list[str]:
+    """normalize_words' rule, written plainly: drop each combining character one by one."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.findall(r"\w+", stripped.casefold())
+
+
+def _simhash_bit_by_bit(words: list[str], shingle: int = 2) -> int:
+    """simhash's rule, written plainly: for each bit, count the shingle hashes that set it."""
+    count = max(1, len(words) - shingle + 1)
+    shingles = {" ".join(words[i : i + shingle]) for i in range(count)}
+    hashes = [
+        int.from_bytes(hashlib.blake2b(item.encode(), digest_size=8).digest(), "big")
+        for item in shingles
+    ]
+    value = 0
+    for bit in range(64):
+        if sum((item >> bit) & 1 for item in hashes) > len(hashes) / 2:
+            value |= 1 << bit
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.lists(st.sampled_from(["Alpine", "États-Unis", "naïve", "ﬁn", "e\u0301", "Ω", "x"])).map(
+            " ".join
+        ),
+    )
+)
+def test_fingerprints_are_the_plain_rules(text: str) -> None:
+    """Words (accents dropped distinct mark by distinct mark) and SimHash (all 64 bit counts
+    at once, over packed hashes) are exactly what the plain per-character and per-bit rules
+    give, so fingerprints already in a state file keep matching."""
+    words = normalize_words(text)
+    assert words == _words_char_by_char(text)
+    assert simhash(words) == _simhash_bit_by_bit(words)
+    assert simhash(words, 3) == _simhash_bit_by_bit(words, 3)

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+from collections import Counter
 
-from pressmon._lang import detect_language, normalize_language
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pressmon._lang import (
+    _LANGUAGES_OF_WORD,
+    _MIN_HITS,
+    _SAMPLE_CHARS,
+    _SCRIPTS,
+    _WORD,
+    detect_language,
+    normalize_language,
+)
 
 
 @pytest.mark.parametrize(
@@ -42,3 +54,35 @@ def test_detect_language(text: str, expected: str) -> None:
 def test_too_little_evidence_gives_none(text: str) -> None:
     """Proper nouns and numbers alone have no language: None rather than a guess."""
     assert detect_language(text) is None
+
+
+def _counted_word_by_word(text: str) -> str | None:
+    """The detector's rule, written plainly: count every function word, one by one."""
+    sample = text[:_SAMPLE_CHARS]
+    for code, pattern in _SCRIPTS:
+        if len(pattern.findall(sample)) >= 2:
+            return code
+    hits: Counter[str] = Counter()
+    for word in _WORD.findall(sample):
+        hits.update(_LANGUAGES_OF_WORD.get(word.lower(), ()))
+    if not hits:
+        return None
+    (best, best_hits), *rest = hits.most_common(2)
+    runner_up = rest[0][1] if rest else 0
+    if best_hits < _MIN_HITS or best_hits == runner_up:
+        return None
+    return best
+
+
+_PIECES = [
+    "le", "la", "the", "and", "der", "die", "de", "i", "İ", "I", "ΗΠΑ", "米国", "アメリカ",
+    "США", "x", "Le", "LA", "é", "İstanbul", "ß", "Ǆ", "en", "und", "el", "  ", "\n", ",", "1",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_PIECES), max_size=60).map(" ".join), st.text()))
+def test_the_detector_counts_as_word_by_word(text: str) -> None:
+    """Counting each distinct word once (and skipping the script checks for Latin text)
+    names the same language as counting every word on its own, whatever the text."""
+    assert detect_language(text) == _counted_word_by_word(text)

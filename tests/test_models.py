@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from pressmon import Article, Evidence, Flag, Source, TermMatch
+from pressmon import Article, Evidence, Flag, Source, TermMatch, models
 from pressmon.models import make_article_id
 
 
@@ -120,3 +120,50 @@ def test_flag_round_trip_and_score_bounds() -> None:
     assert Flag.model_validate_json(flag.model_dump_json()) == flag
     with pytest.raises(ValidationError):
         Flag(topic="t", score=1.5)
+
+
+def _models() -> list[type[BaseModel]]:
+    from pressmon._detect import _topic
+
+    return [
+        value
+        for module in (models, _topic)
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, BaseModel)
+        and value.__module__ == module.__name__
+    ]
+
+
+def test_field_descriptions_are_the_docstrings_pydantic_would_read() -> None:
+    """Every model's fields are described by the docstrings under them, exactly as pydantic's
+    use_attribute_docstrings reads them (pressmon reads each module's source once instead)."""
+    from pydantic._internal._docs_extraction import extract_docstrings_from_cls
+
+    checked = 0
+    for model in _models():
+        expected = extract_docstrings_from_cls(model, use_inspect=True)
+        own = {name: field.description for name, field in model.model_fields.items()}
+        for name, docstring in expected.items():
+            if name in own:
+                assert own[name] == docstring, (model.__name__, name)
+                checked += 1
+    assert checked > 100
+
+
+def test_a_model_defined_in_a_function_gets_its_descriptions() -> None:
+    """A model class nested in a function (its qualified name has '<locals>') is described too,
+    and an explicit description wins over the docstring."""
+
+    class Local(models._Frozen):
+        plain: int = 0
+        """The plain field."""
+        explicit: str = Field(default="", description="given")
+        """Not used: the field says it."""
+        undocumented: bool = False
+
+    fields = Local.model_fields
+    assert fields["plain"].description == "The plain field."
+    assert fields["explicit"].description == "given"
+    assert fields["undocumented"].description is None
+    assert Local.model_json_schema()["properties"]["plain"]["description"] == "The plain field."

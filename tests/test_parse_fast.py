@@ -8,22 +8,30 @@ files, or to reach the network.
 
 from __future__ import annotations
 
+import contextlib
+import re
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import test_parse
 from feedcorpus import all_cases
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pressmon import ParseError, parse_feed
 from pressmon._parse import parse_raw, use_parser
 from pressmon._parse._fast import (
     _C1_TO_CP1252,
     _NAMESPACES,
+    _SCHEME_SLASHES,
     FEEDPARSER_HANDLERS,
     Unsure,
+    _fix_text,
+    _urljoin,
     parse_fast,
 )
 
@@ -289,3 +297,89 @@ def test_parse_feeds_keeps_order_and_reports_bad_feeds(monkeypatch: pytest.Monke
         False,
         True,
     ]
+
+
+# ---------------------------------------------------------------- quick paths, same answers
+
+_LINKS = st.tuples(
+    st.sampled_from(["http", "https", "HTTP", "ftp", ""]),
+    st.sampled_from(["://", ":", ":///", "//"]),
+    st.sampled_from(["", "u@", "[::1]", "[bad"]),
+    st.sampled_from(["ex.com", "EX.com", "", "a b", "é.com", "ex.com:", "ex.com:80", "ex.com:x"]),
+    st.sampled_from(["", "/", "/a/b", "//x", "/a;b", "/a/b;", "/é", "/a b", "/a\tb", "/\x01", "a"]),
+    st.sampled_from(["", "?", "?a=1", "?a#", "?;"]),
+    st.sampled_from(["", "#", "#f", "#f?x", "#a#b", "# "]),
+).map("".join)
+_BASES = st.sampled_from(
+    ["", "http://feed.test/a/b", "https://x.test", "http://[bad/", "ftp://x/", "feed.test/x"]
+)
+
+
+def _reference_join(base: str, uri: str) -> str | None:
+    if _SCHEME_SLASHES.match(uri):
+        return None
+    try:
+        return urljoin(base, uri)
+    except ValueError:
+        return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    uri=st.one_of(_LINKS, st.text(max_size=30).map(lambda text: "https://a.test/" + text)),
+    base=_BASES,
+)
+def test_links_returned_as_they_are_are_what_urljoin_returns(uri: str, base: str) -> None:
+    """The fast path hands back a plain absolute link without urljoin only when urljoin
+    would return it unchanged; every other link gets urljoin's answer (or Unsure)."""
+    try:
+        joined: str | None = _urljoin(base, uri)
+    except Unsure:
+        joined = None
+    assert joined == _reference_join(base, uri)
+
+
+_C1 = re.compile("[\x80-\x9f]")
+_MOJIBAKE_CANDIDATE = re.compile("[\xc2-\xf4][\x80-\xbf]")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("aé\x80\x9f\xa0\xbf\xc2\xc3\xe0\xe2\xf0\xf4\u2019«»x \ud800"),
+        max_size=20,
+    )
+)
+def test_text_repairs_are_feedparsers(value: str) -> None:
+    """Mojibake and C1 characters are repaired exactly when and as feedparser's tests
+    (a lead byte followed by a continuation byte; a C1 character) would repair them."""
+    expected = value
+    if not value.isascii():
+        if _MOJIBAKE_CANDIDATE.search(value):
+            with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+                expected = value.encode("iso-8859-1").decode("utf-8")
+        if _C1.search(expected):
+            expected = expected.translate(_C1_TO_CP1252)
+    assert _fix_text(value) == expected
+
+
+def test_dates_read_on_the_fast_path_are_what_normalizing_would_read() -> None:
+    """The fast path hands its own reading of each date to normalization (which then does
+    not parse the text again): it is exactly parse_date's reading of that text."""
+    from pressmon._dates import parse_date
+
+    shared = 0
+    for _, data, url, headers in all_cases():
+        try:
+            raw = parse_raw(data, url=url, headers=headers)
+        except ParseError:
+            continue
+        dates = [raw.updated] + [
+            d for entry in raw.entries for d in (entry.published, entry.updated)
+        ]
+        for date in dates:
+            if date is not None and date.read is not None:
+                assert date.text is not None and date.parsed is None
+                assert date.read == parse_date(date.text)
+                shared += 1
+    assert shared > 50

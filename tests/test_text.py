@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
-from pressmon._text import clean_text, html_to_text, looks_like_markup, plain_text
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pressmon._text import (
+    _document_to_text,
+    _parse_for_text,
+    clean_text,
+    html_to_text,
+    looks_like_markup,
+    plain_text,
+    tree_to_text,
+)
+
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def test_scripts_styles_and_hidden_content_never_reach_the_text() -> None:
@@ -63,3 +79,85 @@ def test_empty_and_broken_inputs() -> None:
     assert html_to_text("<") == "<"
     assert html_to_text("<p>unclosed <b>bold") == "unclosed bold"
     assert html_to_text("\x00\x00") == ""
+
+
+# Tag soup that reaches every rule of tree_to_text: skipped, block, cell, br and
+# pre elements, upper-case tags, comments, CDATA, character references
+# (including the marks either walk uses), CR/LF and Unicode spaces.
+_TAGS = [
+    "p", "div", "span", "b", "br", "pre", "script", "style", "td", "th", "table", "tr",
+    "li", "ul", "a", "noscript", "html", "body", "head", "title", "PRE", "BR", "Td",
+    "o:p", "svg", "textarea", "h1", "figure", "img", "input", "template", "select",
+]  # fmt: skip
+_PIECES = [
+    *"ab c\n\t\r\u00a0\u2009x&;#<>/é\ue000\ue001\x00\x01\x0b\u200b",
+    "&amp;", "&#57344;", "&#xe001;", "&nbsp;", "&#10;", "&#13;", "<!--c-->",
+    "<![CDATA[x]]>", "<?pi?>", "&#1;", "&lt;", "\r\n", "</html>", "<html></html>",
+]  # fmt: skip
+
+
+@st.composite
+def _markup(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 4 and draw(st.booleans()):
+            tag = draw(st.sampled_from(_TAGS))
+            attributes = draw(st.sampled_from(["", ' class="x"', " a='<b>'"]))
+            close = draw(st.sampled_from([f"</{tag}>", "", f"</{tag.upper()}>"]))
+            parts.append(f"<{tag}{attributes}>{draw(_markup(depth + 1))}{close}")
+        else:
+            parts.append("".join(draw(st.lists(st.sampled_from(_PIECES), max_size=12))))
+    return "".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(markup=_markup())
+def test_the_libxslt_walk_gives_what_the_python_walk_gives(markup: str) -> None:
+    """html_to_text walks its tree in libxslt; the text is the Python walk's, character for
+    character, whatever the markup (the walk falls back to Python when it must)."""
+    root = _parse_for_text(markup)
+    if root is not None:
+        assert _document_to_text(root) == tree_to_text(root)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>a&#1;b</p><p>c</p>",  # libxml2 keeps U+0001, the Python walk's line mark
+        "<p>a\ue000b</p><p>c&#xe001;d</p>",  # the libxslt walk's own marks in the text
+        "<div>x<pre>a\r\nb\n c</pre>y</div>",  # <pre> keeps its line breaks
+        "<html></html><p>after the root</p>",  # only the root element is read
+        "<table><tr><td>a</td><th>b</th></tr></table>x<br>y<br/>z",
+    ],
+)
+def test_the_libxslt_walk_on_the_cases_it_hands_over(markup: str) -> None:
+    """The inputs where the libxslt walk must defer to the Python walk, or nearly does."""
+    root = _parse_for_text(markup)
+    assert root is not None
+    assert _document_to_text(root) == tree_to_text(root)
+
+
+def test_the_libxslt_walk_on_real_feed_bodies() -> None:
+    """The walks agree on the HTML bodies of the sample feeds (lists, figures, quotes)."""
+    bodies = [
+        article_html
+        for path in sorted((DATA / "feeds").glob("*.xml"))
+        for article_html in _html_values(path.read_bytes())
+    ]
+    assert len(bodies) >= 5
+    for body in bodies:
+        root = _parse_for_text(body)
+        if root is not None:
+            assert _document_to_text(root) == tree_to_text(root)
+
+
+def _html_values(data: bytes) -> list[str]:
+    from pressmon._parse import parse_raw
+
+    raw = parse_raw(data)
+    return [
+        text.value
+        for entry in raw.entries
+        for text in (entry.summary, *entry.content)
+        if text is not None and text.is_html
+    ]

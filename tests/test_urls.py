@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pressmon import canonicalize_url
+from pressmon._urls import _read
 
 
 @pytest.mark.parametrize(
@@ -64,3 +67,37 @@ def test_canonicalization_is_idempotent() -> None:
     once = canonicalize_url("https://EX.test:443/a/b?utm_x=1&k=v#f")
     assert once is not None
     assert canonicalize_url(once) == once
+
+
+_HOSTS = [
+    "example.com", "EXAMPLE.com.", "[::1]", "[::1", "127.0.0.1", "", ".", "ex ample",
+    "éx.com", "a_b.test", "ＥＸ.com",
+]  # fmt: skip
+_URL_PIECES = st.tuples(
+    st.sampled_from(["", " ", "\x01", "\t"]),
+    st.sampled_from(["http", "HTTP", "hTTps", "ftp", "javascript", "", "httpſ", "mailto"]),
+    st.sampled_from(["://", ":", ":/", ":///", "//", "://\n"]),
+    st.sampled_from(["", "user@", "u:p@", "@"]),
+    st.sampled_from(_HOSTS),
+    st.sampled_from(["", ":", ":80", ":443", ":0", ":99999", ":08", ":٣", ":65536", ":x"]),
+    st.sampled_from(["", "/", "/a/b", "//x", "/a b/é", "/a;b", "/a/b;", "/%7e/~", "a/b"]),
+    st.sampled_from(["", "?", "?a=1", "?utm_source=x&id=3", "?a=1&&b=2", "?%75tm_source=z"]),
+    st.sampled_from(["", "#", "#frag", "#x?y=1"]),
+    st.sampled_from(["", " ", "\n"]),
+).map("".join)
+_BASES = st.sampled_from(
+    [None, "", "http://feed.test/a/b", "HTTP://Y.test/p/", "https://f.test/a;b?c#d",
+     "http://[bad/", "ftp://x/", "feed.test/x", "http:///x"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    url=st.one_of(_URL_PIECES, st.text(max_size=30).map(lambda text: "http://" + text)),
+    base=_BASES,
+)
+def test_the_quick_reading_of_plain_urls_is_urllibs(url: str, base: str | None) -> None:
+    """Plain absolute links are read without urllib; every part read is urllib's own,
+    for any URL and base (invalid ports, IPv6, credentials, ';', odd schemes)."""
+    url = url.strip().replace("\t", "").replace("\n", "").replace("\r", "")
+    assert _read(url, base) == _read(url, base, fast=False)

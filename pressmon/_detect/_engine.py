@@ -34,8 +34,8 @@ from dataclasses import dataclass
 
 from pressmon._detect._fold import Folded, fold
 from pressmon._detect._sentences import split_sentences
-from pressmon._detect._terms import Gate, Hit, Matcher
-from pressmon._detect._topic import Topic
+from pressmon._detect._terms import Gate, Hit, Matcher, WordGate
+from pressmon._detect._topic import Group, Topic
 from pressmon.models import (
     Article,
     Evidence,
@@ -55,6 +55,11 @@ _SPACES = re.compile(r"\s+")
 _TRUNCATED = re.compile(r"\s*(?:\[?…\]?|\[?\.\.\.\]?|\(\.\.\.\)|read more|lire la suite)\s*$", re.I)
 
 
+def _gate_terms(group: Group) -> list[str]:
+    """The terms of a group that can make it found (its ignore phrases cannot)."""
+    return [term for term, _, ignore in group.all_terms() if not ignore]
+
+
 def _title_without_publisher(title: str) -> str:
     """Cut a trailing `` - Publisher`` (at most five words) off a headline."""
     match = _PUBLISHER.search(title)
@@ -71,6 +76,15 @@ def _normalized(text: str) -> str:
     return " ".join(text.split())
 
 
+def _untruncated(normalized: str) -> str:
+    """`normalized` (single spaces, stripped) without a truncation mark at its end."""
+    # In such a text a match of _TRUNCATED is at most 14 characters long ("lire la
+    # suite" and one space) and ends at the end: searching the last 32 characters
+    # finds what re.sub over the whole text would, without trying every position.
+    match = _TRUNCATED.search(normalized, max(0, len(normalized) - 32))
+    return normalized if match is None else normalized[: match.start()]
+
+
 def reading_fields(article: Article) -> list[tuple[TextField, str]]:
     """The parts of an article detection reads, in reading order, without repeats.
 
@@ -81,7 +95,7 @@ def reading_fields(article: Article) -> list[tuple[TextField, str]]:
     title = _title_without_publisher(article.title) if article.title.strip() else ""
     summary, text = article.summary, article.text
     if summary.strip():
-        short = _TRUNCATED.sub("", _normalized(summary))
+        short = _untruncated(_normalized(summary))
         head = _normalized(title)
         if (
             (text.strip() and short in _normalized(text))
@@ -189,15 +203,33 @@ class Engine:
         # Every topic needs each group of rule.all somewhere in the article: when the
         # text has no term of any topic's smallest such group, nothing can be flagged.
         self.gate: Gate | None = None
+        gated: dict[int, str] = {}  # topic index -> the group the gate looks for
         if all(topic.rule.all for topic in topics):
             gate_terms: list[str] = []
-            for topic in topics:
-                smallest = min(
-                    (topic.groups[name] for name in topic.rule.all),
-                    key=lambda group: len(group.all_terms()),
+            for index, topic in enumerate(topics):
+                smallest = min(topic.rule.all, key=lambda name: len(topic.groups[name].all_terms()))
+                gated[index] = smallest
+                gate_terms.extend(_gate_terms(topic.groups[smallest]))
+            self.gate = Gate(gate_terms, self.matcher.gate_tokens)
+        # Then, per topic, a word-bounded gate for each other group of rule.all and one
+        # for rule.any: a topic whose required groups cannot all be found is dismissed.
+        # (Leaving out the group the gate looked for only makes the test looser.)
+        self.word_gates = [
+            (
+                [
+                    WordGate(_gate_terms(topic.groups[name]), self.matcher.gate_tokens)
+                    for name in topic.rule.all
+                    if name != gated.get(index)
+                ],
+                WordGate(
+                    [term for name in topic.rule.any for term in _gate_terms(topic.groups[name])],
+                    self.matcher.gate_tokens,
                 )
-                gate_terms.extend(term for term, _, ignore in smallest.all_terms() if not ignore)
-            self.gate = Gate(gate_terms)
+                if topic.rule.any
+                else None,
+            )
+            for index, topic in enumerate(topics)
+        ]
 
     # ------------------------------------------------------------------ matching
 
@@ -206,9 +238,20 @@ class Engine:
         return self._analyze([(name, text, fold(text)) for name, text in reading_fields(article)])
 
     def flagged(self, article: Article) -> list[Explanation]:
-        """The explanations of the topics that flag the article (the gate skips the rest)."""
+        """The explanations of the topics that flag the article (the gates skip the rest).
+
+        They are for `Explanation.to_flag`: their `windows` hold only the
+        counted windows (the evidence of a flag); `analyze` gives them all.
+        """
         folded = [(name, text, fold(text)) for name, text in reading_fields(article)]
         if self.gate is not None and not any(self.gate(item.text) for _, _, item in folded):
+            return []
+        texts = [item.text for _, _, item in folded]
+        if not any(
+            all(any(gate(text) for text in texts) for gate in all_gates)
+            and (any_gate is None or any(any_gate(text) for text in texts))
+            for all_gates, any_gate in self.word_gates
+        ):
             return []
         return [
             explanation
@@ -394,7 +437,11 @@ class Engine:
             flagged=flagged,
             reason=reason,
             exclusions=exclusion_hits,
-            windows=tuple(_public_window(w, own) for w in windows[:10]),
+            # For flagged(), only what Explanation.to_flag reads: the counted windows
+            # among the first ten (a window's evidence is a few models per term).
+            windows=tuple(
+                _public_window(w, own) for w in windows[:10] if w.counted or not only_flagged
+            ),
             contributions=tuple(
                 (name, round(value, 4)) for name, value in sorted(contributions.items())
             ),

@@ -33,12 +33,14 @@ that lies inside it does not count.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pressmon._detect._fold import Folded, fold, fold_keep_case
 
-__all__ = ["Gate", "Hit", "Matcher", "TermSpec", "canonical_key", "term_pattern"]
+__all__ = ["Gate", "Hit", "Matcher", "TermSpec", "WordGate", "canonical_key", "term_pattern"]
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _SEP = "SEP"
@@ -107,14 +109,32 @@ class TermSpec:
     """An ignore phrase: matched, then dropped with what it covers."""
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A term found in a text: offsets into the original text."""
+class Hit(NamedTuple):
+    """A term found in a text: offsets into the original text.
+
+    A named tuple (immutable, compared by value): an article rich in terms
+    yields hundreds of hits, and a tuple is built several times faster than a
+    frozen dataclass.
+    """
 
     group: int
     start: int
     end: int
     spec: TermSpec
+
+
+def _separator_positions(tokens: list[str]) -> set[int]:
+    """Key positions after which a term's pattern allows separators, up to its first '*'."""
+    positions: set[int] = set()
+    index = -1
+    for token in tokens:
+        if token == _WILD:
+            break
+        if token == _SEP:
+            positions.add(index)
+        else:
+            index += 1
+    return positions
 
 
 def _trie_regex(token_lists: Iterable[list[str]]) -> str:
@@ -145,22 +165,27 @@ def _trie_regex(token_lists: Iterable[list[str]]) -> str:
     return emit(trie)
 
 
+GateTokens = Callable[[str], tuple[list[str], bool]]
+"""A term -> its tokens for a gate, and whether it is of an unspaced script."""
+
+
 class Gate:
     """A quick test: does a folded text contain any of some terms (case and ignores aside)?
 
-    It answers yes for every text in which a :class:`Matcher` with the same
-    terms could find one (it is looser: no case, no word boundaries, no ignore
-    phrases), so it can decide cheaply that the full matching is not needed.
+    It answers yes for every text in which a `Matcher` could find one
+    of these terms (it is looser: no case, no word boundaries, no ignore
+    phrases, and the separators the matcher may find inside a term, see
+    `Matcher.gate_tokens`), so it can decide cheaply that the full
+    matching is not needed.
     """
 
-    def __init__(self, terms: Sequence[str]) -> None:
+    def __init__(self, terms: Sequence[str], tokens_of: GateTokens) -> None:
         spaced: list[list[str]] = []
         unspaced: list[list[str]] = []
         for term in terms:
-            folded = fold(term).text
-            tokens = _tokens(folded)
+            tokens, is_unspaced = tokens_of(term)
             if tokens:
-                (unspaced if _UNSPACED_CHAR.match(folded) else spaced).append(tokens)
+                (unspaced if is_unspaced else spaced).append(tokens)
         # No word boundaries: looser, and much faster to search (the engine can skip
         # every position whose character cannot start a term).
         self._spaced = re.compile(_trie_regex(spaced)) if spaced else None
@@ -178,6 +203,53 @@ class Gate:
         )
 
 
+class WordGate:
+    """The test of one group: could a `Matcher` find one of its terms in a folded text?
+
+    Tighter than `Gate` and slower: a term of a spaced script is looked
+    for where the matcher looks for it, from a word start to a word end (a
+    boundary-free `us` is in "plus" and "business"); it is still looser than
+    the matcher (no case, no ignore phrases, the separators the matcher may
+    find inside a term), so a no is final.
+    """
+
+    def __init__(self, terms: Sequence[str], tokens_of: GateTokens) -> None:
+        # Compiled when first needed: most articles never get past the Gate.
+        self._terms = tuple(terms)
+        self._tokens_of = tokens_of
+        self._compiled: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+
+    def _compile(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        spaced: list[list[str]] = []
+        unspaced: list[list[str]] = []
+        for term in self._terms:
+            tokens, is_unspaced = self._tokens_of(term)
+            if tokens:
+                (unspaced if is_unspaced else spaced).append(tokens)
+        # The matcher's own boundaries (see Matcher.pattern), searched in " " + text.
+        return (
+            re.compile(rf"[\W{_UNSPACED}](?=(?:{_trie_regex(spaced)})(?!{_SPACED_WORD}))")
+            if spaced
+            else None,
+            re.compile(_trie_regex(unspaced)) if unspaced else None,
+        )
+
+    def __call__(self, folded_text: str) -> bool:
+        """True when the text may contain one of the terms."""
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = self._compile()
+        spaced, unspaced = compiled
+        if spaced is not None and spaced.search(" " + folded_text):
+            return True
+        return bool(
+            unspaced is not None
+            and not folded_text.isascii()
+            and _UNSPACED_CHAR.search(folded_text)
+            and unspaced.search(folded_text)
+        )
+
+
 class Matcher:
     """All the terms of a set of groups, compiled into one pass over a text."""
 
@@ -191,11 +263,22 @@ class Matcher:
         self._wildcards: dict[str, list[TermSpec]] = {}
         token_lists: list[list[str]] = []
         unspaced_lists: list[list[str]] = []
+        # Where each term's pattern allows separators, in positions of its key (see
+        # gate_tokens): for literal terms, and for wildcard terms before the '*'.
+        literal_separators: dict[str, set[int]] = {}
+        self._wildcard_separators: list[tuple[str, frozenset[int]]] = []
         for group, term, exact, ignore in specs:
             folded = fold(term).text
             tokens = _tokens(folded)
             if not tokens:
                 continue
+            positions = _separator_positions(tokens)
+            if _WILD in tokens:
+                self._wildcard_separators.append(
+                    (canonical_key(folded.split("*", 1)[0]), frozenset(positions))
+                )
+            else:
+                literal_separators.setdefault(canonical_key(folded), set()).update(positions)
             if _UNSPACED_CHAR.match(folded):
                 unspaced_lists.append(tokens)
             else:
@@ -222,6 +305,45 @@ class Matcher:
             re.compile(f"(?=({_trie_regex(unspaced_lists)}))") if unspaced_lists else None
         )
         self._resolved: dict[str, tuple[tuple[int, int, TermSpec], ...]] = {}
+        self._literal_keys = sorted(literal_separators)
+        self._literal_separators = [literal_separators[key] for key in self._literal_keys]
+
+    def gate_tokens(self, term: str) -> tuple[list[str], bool]:
+        """The tokens a gate searches for `term`, and whether its script is unspaced.
+
+        The matcher looks a found text up with its separators removed, so a
+        term is found wherever another term's pattern matched its letters with
+        separators between them (the term `EtatsUnis` in "Etats Unis", once
+        the term `Etats-Unis` matched that text). A term's gate pattern
+        therefore allows a separator wherever any term whose key starts with
+        this one's allows one (anywhere past the '*' of a wildcard term). A
+        wildcard term is checked against its own pattern, which is enough.
+        """
+        folded = fold(term).text
+        tokens = _tokens(folded)
+        unspaced = bool(_UNSPACED_CHAR.match(folded))
+        if not tokens or _WILD in tokens:
+            return tokens, unspaced
+        key = canonical_key(folded)
+        last = len(key) - 1  # a found text never ends with a separator
+        allowed: set[int] = set()
+        keys = self._literal_keys
+        index = bisect_left(keys, key)
+        while index < len(keys) and keys[index].startswith(key):
+            allowed.update(self._literal_separators[index])
+            index += 1
+        for prefix, positions in self._wildcard_separators:
+            if key.startswith(prefix):
+                allowed.update(positions)
+                allowed.update(range(max(len(prefix) - 1, 0), last))
+            elif prefix.startswith(key):
+                allowed.update(positions)
+        out: list[str] = []
+        for position, char in enumerate(key):
+            out.append(char)
+            if position in allowed and position < last:
+                out.append(_SEP)
+        return out, unspaced
 
     def _lookup(self, prefix: str) -> list[TermSpec]:
         key = canonical_key(prefix)
@@ -264,12 +386,17 @@ class Matcher:
 
     def find(self, folded: Folded) -> list[Hit]:
         """Every group's matches in a folded text, with offsets into the original text."""
-        candidates: list[tuple[int, int, int, TermSpec]] = []
+        # Candidates per group, in the order of their start (finditer's order).
+        by_group: dict[int, list[tuple[int, int, TermSpec]]] = {}
+        ignored: dict[int, list[tuple[int, int]]] = {}
         resolve = self.resolve
         for match in self.pattern.finditer(" " + folded.text):
             start = match.start(1) - 1
             for group, length, spec in resolve(match.group(1)):
-                candidates.append((group, start, start + length, spec))
+                if spec.ignore:
+                    ignored.setdefault(group, []).append((start, start + length))
+                else:
+                    by_group.setdefault(group, []).append((start, start + length, spec))
         if (
             self.unspaced_pattern is not None
             and not folded.text.isascii()
@@ -278,34 +405,35 @@ class Matcher:
             for match in self.unspaced_pattern.finditer(folded.text):
                 start = match.start()
                 for group, length, spec in resolve(match.group(1), unspaced=True):
-                    candidates.append((group, start, start + length, spec))
-        if not candidates:
+                    if spec.ignore:
+                        ignored.setdefault(group, []).append((start, start + length))
+                    else:
+                        by_group.setdefault(group, []).append((start, start + length, spec))
+            # The two passes interleave: order each group by start, longest first.
+            for candidates in by_group.values():
+                candidates.sort(key=lambda item: (item[0], -item[1]))
+        if not by_group:
             return []
-        ignored: dict[int, list[tuple[int, int]]] = {}
-        for group, start, end, spec in candidates:
-            if spec.ignore:
-                ignored.setdefault(group, []).append((start, end))
-        candidates.sort(key=lambda item: (item[0], item[1], -item[2]))
         hits: list[Hit] = []
-        current_group = -1
-        last_end = 0
-        spans: list[tuple[int, int]] = []
         original = folded.original
-        for group, start, end, spec in candidates:
-            if spec.ignore:
-                continue
-            if group != current_group:
-                current_group, last_end = group, 0
-                spans = ignored.get(group, [])
-            if start < last_end:
-                continue
-            if spans and any(low <= start and end <= high for low, high in spans):
-                continue
-            original_start, original_end = folded.start(start), folded.end(end)
-            if spec.exact is not None and (
-                canonical_key(fold_keep_case(original[original_start:original_end])) != spec.exact
-            ):
-                continue
-            last_end = end
-            hits.append(Hit(group, original_start, original_end, spec))
+        identity = not folded.breaks
+        for group in sorted(by_group):
+            last_end = 0
+            spans = ignored.get(group)
+            for start, end, spec in by_group[group]:
+                if start < last_end:
+                    continue
+                if spans and any(low <= start and end <= high for low, high in spans):
+                    continue
+                if identity:
+                    original_start, original_end = start, end
+                else:
+                    original_start, original_end = folded.start(start), folded.end(end)
+                if spec.exact is not None and (
+                    canonical_key(fold_keep_case(original[original_start:original_end]))
+                    != spec.exact
+                ):
+                    continue
+                last_end = end
+                hits.append(Hit(group, original_start, original_end, spec))
         return hits

@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from pressmon._docstrings import describe_fields
 from pressmon.exceptions import TopicError
 
 __all__ = [
@@ -47,7 +48,14 @@ _WILDCARD_MISPLACED = re.compile(r"\*(?=\w)|(?<!\w)\*")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # Built on first use, field descriptions from the docstrings under the fields
+    # (see pressmon._docstrings: use_attribute_docstrings costs a source lookup per class).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        describe_fields(cls)
 
 
 def _check_term(term: str) -> str:

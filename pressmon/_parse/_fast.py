@@ -31,6 +31,7 @@ unexpanded.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import threading
 import time
@@ -38,7 +39,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from pressmon._dates import parse_date
+from pressmon._dates import ParsedDate, parse_date
 from pressmon._parse._feedparser import build_raw_feed
 from pressmon._parse._raw import RawFeed
 
@@ -176,8 +177,9 @@ _C1_TO_CP1252 = {
     for code in range(0x80, 0xA0)
     if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
-_C1 = re.compile("[\x80-\x9f]")
-_MOJIBAKE_CANDIDATE = re.compile("[\xc2-\xf4][\x80-\xbf]")
+# A C1 control character (U+0080..U+009F) in UTF-8: searched in bytes, where the
+# regular expression engine can skip to each 0xC2 instead of testing every character.
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 _LINK_ENTITY = re.compile(r"&([A-Za-z0-9_]+);")
 _SCHEME_SLASHES = re.compile(r"^[A-Za-z][A-Za-z0-9+,.\-]*:///")
 _XMLNS = re.compile(r"""xmlns(?::([^\s=/>]+))?\s*=\s*(["'])(.*?)\2""", re.DOTALL)
@@ -279,8 +281,28 @@ def decode_like_feedparser(data: bytes, headers: Mapping[str, str]) -> tuple[str
 _join_cache: dict[tuple[str, str], str] = {}
 
 
+# An absolute http(s) URL that urljoin gives back unchanged whatever the base
+# (lower-case scheme, a host, no ';' parameters, no empty query or fragment, no
+# whitespace or control character): most links in feeds.
+_AS_IS = re.compile(
+    r"https?://[A-Za-z0-9.\-]+(?::[0-9]*)?(?:/[^\x00-\x20\x7f;?#]*)?"
+    r"(?:\?[^\x00-\x20\x7f#]+)?(?:#[^\x00-\x20\x7f]+)?"
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _readable(base: str) -> bool:
+    try:
+        urlsplit(base)
+    except ValueError:
+        return False
+    return True
+
+
 def _urljoin(base: str, uri: str) -> str:
     """feedparser's join: `urljoin`, an empty result when it fails."""
+    if _AS_IS.fullmatch(uri) and (not base or _readable(base)):
+        return uri  # what urljoin returns, without parsing it twice
     if _SCHEME_SLASHES.match(uri):
         raise Unsure("a URL with extra slashes after its scheme")
     try:
@@ -319,11 +341,13 @@ def _safe_absolute(base: str, relative: str) -> str:
 def _fix_text(value: str) -> str:
     """The two repairs feedparser applies to every text value it stores."""
     if not value.isascii():
-        if _MOJIBAKE_CANDIDATE.search(value):
-            # UTF-8 that was read as Latin-1 somewhere upstream: feedparser undoes it.
-            with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-                value = value.encode("iso-8859-1").decode("utf-8")
-        if _C1.search(value):
+        # UTF-8 that was read as Latin-1 somewhere upstream: feedparser undoes it
+        # when it sees a UTF-8 lead byte followed by a continuation byte and the
+        # text decodes. A non-ASCII text that decodes has such a pair, so trying
+        # the decoding (which fails fast) is the same test, without the search.
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            value = value.encode("iso-8859-1").decode("utf-8")
+        if _C1_UTF8.search(value.encode("utf-8", "surrogatepass")):
             value = value.translate(_C1_TO_CP1252)
     return value
 
@@ -373,12 +397,19 @@ def feedparser_date(text: str) -> time.struct_time | None:
     return parsed
 
 
-def _date_parsed(text: str) -> time.struct_time | None:
-    # pressmon re-reads the date text itself; feedparser's reading is only used
-    # when pressmon's parsers fail, so only then is it worth computing.
-    if not text or parse_date(text, other_formats=False) is not None:
-        return None
-    return feedparser_date(text)
+def _date_parsed(text: str) -> tuple[time.struct_time | None, ParsedDate | None]:
+    """feedparser's reading of a date, and pressmon's own (when its parsers succeed).
+
+    pressmon re-reads the date text itself; feedparser's reading is only used
+    when pressmon's parsers fail, so only then is it worth computing. pressmon's
+    reading goes along with the text, so that normalizing does not parse it again.
+    """
+    if not text:
+        return None, None
+    read = parse_date(text, other_formats=False)
+    if read is not None:
+        return None, read
+    return feedparser_date(text), None
 
 
 # ---------------------------------------------------------------- parser
@@ -825,7 +856,12 @@ class _Walker:
     def _date(self, element: _Element, key: str) -> None:
         output = self._value(self._leaf_text(element), key)
         self._store(key, output, None)
-        self._context()[f"{key}_parsed"] = _date_parsed(output)
+        parsed, read = _date_parsed(output)
+        context = self._context()
+        context[f"{key}_parsed"] = parsed
+        if read is not None:
+            # Under a key no element can have (a space): see _feedparser._date.
+            context[f"{key} read"] = (output, read)
 
     def _author(self, element: _Element) -> None:
         if self.entry is None:

@@ -43,7 +43,11 @@ def _date(entry: Mapping[str, Any], name: str) -> RawDate | None:
     parsed = from_struct_time(dict.get(entry, f"{name}_parsed"))  # type: ignore[call-overload]
     if not text and parsed is None:
         return None
-    return RawDate(text=str(text) if text else None, parsed=parsed)
+    # The fast path's own reading of this very text, when it made one.
+    read = dict.get(entry, f"{name} read")  # type: ignore[call-overload]
+    if not (isinstance(read, tuple) and read[0] == text):
+        read = None
+    return RawDate(text=str(text) if text else None, parsed=parsed, read=read[1] if read else None)
 
 
 def _authors(entry: Mapping[str, Any]) -> tuple[str, ...]:

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pressmon._dates import ParsedDate
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,9 @@ class RawDate:
 
     text: str | None = None
     parsed: datetime | None = None
+    # pressmon's own reading of `text` (pressmon._dates.parse_date), when the
+    # parser already made it: normalizing then does not parse the text again.
+    read: ParsedDate | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pressmon import Article, Topic, detect, explain
-from pressmon._detect import builtin_topics, resolve_topics
-from pressmon._detect._engine import reading_fields
+from pressmon._detect import builtin_topics, resolve_topics, topic_from_mapping
+from pressmon._detect._engine import _TRUNCATED, _normalized, _untruncated, reading_fields
 
 TOPIC = "alpine-us-expansion"
 LEAD = "Alpine will enter the United States in 2027 with AutoNation dealers."
@@ -117,3 +120,77 @@ def test_no_topics_means_no_flags_and_none_means_every_builtin() -> None:
     assert detect(article, []) == []
     assert {flag.topic for flag in detect(article)} <= set(builtin_topics())
     assert resolve_topics(None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", " ", "…", "[", "]", ".", "(", ")", "read more", "Lire La SuiTe", "ſ", "\n", "é"]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_a_truncation_mark_is_found_at_the_end_only(text: str) -> None:
+    """Looking for a teaser's truncation mark in its last characters finds what a
+    substitution over the whole (normalized) summary removes."""
+    normalized = _normalized(text)
+    assert _untruncated(normalized) == _TRUNCATED.sub("", normalized)
+
+
+def _cross_group_topic() -> Topic:
+    # "etatsunis" (country) is found in "Etats Unis" only because another group's
+    # term, "etats-unis", matched that text: the matcher looks up found text with
+    # its separators removed.
+    return topic_from_mapping(
+        {
+            "name": "cross-group",
+            "title": "cross-group",
+            "threshold": 0.1,
+            "rule": {"all": ["country", "brand"], "window": 2},
+            "groups": {
+                "country": {"terms": {"common": ["etatsunis"]}},
+                "other": {"terms": {"common": ["etats-unis"]}},
+                "brand": {"terms": {"common": ["zorglub", "zorgl", "zor", "zo"]}},
+            },
+        }
+    )
+
+
+def test_gates_find_a_term_written_with_separators_it_does_not_have() -> None:
+    """A term found through another group's spelling (separators where it has none) is
+    found by the gates too: detect flags what explain flags."""
+    article = Article(title="Zorglub arrive aux Etats Unis en 2027")
+    topic = _cross_group_topic()
+    assert explain(article, topic).flagged
+    assert [flag.topic for flag in detect(article, topic)] == ["cross-group"]
+
+
+_WORDS = [
+    "Alpine", "ALPINE", "alpine", "A110", "US", "us", "U.S.", "USA", "plus", "business",
+    "Etats Unis", "États-Unis", "etatsunis", "marché américain", "marche-americain",
+    "AutoNation", "Auto-Nation", "Auto Nation", "America", "South America", "Alpine Linux",
+    "F1", "Grand Prix", "ski", "2027", "launch", "dealers", "lancement", "米国", "アメリカ",
+    "Renault", "Dieppe", "l'Alpine", "d’Alpine", "Team USA", "concessionnaires", "Zorglub",
+]  # fmt: skip
+_SEPARATORS = [" ", " ", " ", "-", ". ", ", ", "\n", "", "’"]
+_TEXTS = st.lists(
+    st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=30
+).map(lambda pairs: "".join(word + separator for word, separator in pairs))
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=_TEXTS, summary=_TEXTS, text=_TEXTS)
+def test_the_gates_only_skip_work(title: str, summary: str, text: str) -> None:
+    """detect (which gates articles) flags exactly what the full analysis of every topic
+    flags, with the same scores, on texts dense in terms, look-alikes and separators."""
+    article = Article(title=title, summary=summary, text=text)
+    topics = [*builtin_topics().values(), _cross_group_topic()]
+    analyzed = [explain(article, topic) for topic in topics]
+    for topic, explanation in zip(topics, analyzed, strict=True):
+        assert detect(article, topic) == ([explanation.to_flag()] if explanation.flagged else [])
+    expected = sorted(
+        (explanation.to_flag() for explanation in analyzed if explanation.flagged),
+        key=lambda flag: -flag.score,
+    )
+    assert detect(article, topics) == expected
