@@ -31,6 +31,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _smoke import shrink
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -106,7 +108,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--size", type=int, default=4_000, help="characters of text per article")
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = shrink(parser.parse_args(), articles=40, repeat=1)
 
     import pressmon
     from pressmon._detect import _engine, builtin_topics, fold

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _smoke import shrink
 from extraction import find_corpus  # the benchmark beside this one finds the corpus
 
 CONTENDERS = ("pressmon", "pressmon-bs4", "naive")
@@ -225,6 +226,8 @@ def main() -> int:
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--urls-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not args.run:
+        args = shrink(args, pages=8, latency=0.0, hosts=2, repeat=1)
     if args.run:
         contender_main(args.run, args.urls_file)
         return 0

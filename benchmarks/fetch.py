@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _smoke import shrink
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -279,6 +281,8 @@ def main() -> int:
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--urls-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not args.run:
+        args = shrink(args, feeds=6, items=3, latency=0.0, hosts=2, repeat=1)
     if args.run:
         contender_main(args.run, args.urls_file, args.workers)
         return 0
@@ -292,6 +296,12 @@ def main() -> int:
         daemon=True,
     )
     server.start()
+    # A server that dies while starting (a missing helper module, a port
+    # refused) must end the benchmark, not leave it waiting forever.
+    if not receive.poll(60):
+        server.terminate()
+        print("the feed server did not start; see the traceback above", file=sys.stderr)
+        return 1
     urls = receive.recv()
     print(f"machine: {machine()}")
     print(

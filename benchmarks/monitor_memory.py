@@ -44,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from _smoke import shrink  # noqa: E402 - a sibling module of the benchmarks
 from detect import INSERTS, _corpus  # noqa: E402  (a sibling benchmark: its text and inserts)
 from fetch import _Responder  # noqa: E402  (a sibling benchmark: its loopback responder)
 
@@ -153,7 +154,7 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=20, help="loopback addresses serving")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per response")
     parser.add_argument("--runs", type=int, default=1, help="runs on the same state")
-    args = parser.parse_args()
+    args = shrink(parser.parse_args(), feeds=4, items=5, hosts=2, latency=0.0, runs=1)
 
     if not hasattr(os, "wait4"):
         print("this benchmark needs os.wait4 (Linux, macOS)")

@@ -17,6 +17,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from _smoke import SMOKE
+
 from pressmon._dedup import SimilarityIndex
 from pressmon._store import SQLiteStore
 from pressmon.models import Article, Source
@@ -30,7 +32,7 @@ def main() -> int:
         f"{'articles':>9} {'store/article':>14} {'url lookup':>11} {'similar lookup':>15} "
         f"ratio {'per-run index':>14}"
     )
-    for size in (1_000, 10_000, 50_000):
+    for size in (200,) if SMOKE else (1_000, 10_000, 50_000):
         with tempfile.TemporaryDirectory() as directory:
             store = SQLiteStore(Path(directory) / "state.db")
             articles = [

@@ -31,6 +31,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from _smoke import SMOKE, shrink
+
 FEEDS = 60
 ITEMS = 50
 
@@ -179,7 +181,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of (b)")
-    args = parser.parse_args()
+    args = shrink(parser.parse_args(), repeat=1)
+    if SMOKE:
+        global FEEDS, ITEMS
+        FEEDS, ITEMS = 3, 5
 
     import feedparser
 
