@@ -86,10 +86,19 @@ class PageCache(Protocol):
     """
 
     def get(self, url: str) -> Article | None:
-        """Return the page read for `url` before, or None."""
+        """Return the page read for `url` before, or None.
+
+        Args:
+            url: the article's link, as followed.
+        """
 
     def put(self, url: str, page: Article) -> None:
-        """Keep the page read for `url`."""
+        """Keep the page read for `url`.
+
+        Args:
+            url: the article's link, as followed.
+            page: what was read there (its `extraction` says how it went).
+        """
 
 
 class MemoryPageCache:
@@ -103,11 +112,20 @@ class MemoryPageCache:
         self._pages: dict[str, Article] = {}
 
     def get(self, url: str) -> Article | None:
-        """Return the page read for `url` before, or None."""
+        """Return the page read for `url` before, or None.
+
+        Args:
+            url: the article's link, as followed.
+        """
         return self._pages.get(url)
 
     def put(self, url: str, page: Article) -> None:
-        """Keep the page read for `url`."""
+        """Keep the page read for `url`.
+
+        Args:
+            url: the article's link, as followed.
+            page: what was read there (its `extraction` says how it went).
+        """
         self._pages[url] = page
 
     def __len__(self) -> int:
@@ -396,6 +414,23 @@ async def aenrich(
     a [`Fetcher`][pressmon.Fetcher] already in use (for example the one that
     fetched the feeds), so that the pages share its limits and connections
     (then give no `client` nor fetcher options).
+
+    Args:
+        articles: the articles to enrich (give only new ones).
+        mode: `"thin"` or `"all"`.
+        allow_private_pages: follow links to private addresses.
+        cache: a [`PageCache`][pressmon.PageCache] (default: a new in-memory one).
+        engine: the extraction engine (`"bs4"`, `"trafilatura"`, None: automatic).
+        fetcher: a [`Fetcher`][pressmon.Fetcher] to share; its client and limits are used.
+        client: an `httpx.AsyncClient` to send requests with (left open).
+        progress: called as `progress(done, total, article)` per article looked at.
+        **options: [`Fetcher`][pressmon.Fetcher] options, when no `fetcher` is given.
+
+    Returns:
+        The articles in the order given; the ones not looked at are unchanged.
+
+    Raises:
+        ValueError: both a `fetcher` and a `client` or fetcher options were given.
 
     Examples:
         >>> async with pressmon.Fetcher() as fetcher:  # doctest: +SKIP

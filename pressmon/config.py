@@ -401,7 +401,7 @@ class MonitorConfig(_Config):
         return self
 
     def all_feeds(self) -> list[FeedConfig]:
-        """The `[[feeds]]` then the `feeds_file` entries, each URL once (the first wins).
+        """Return the `[[feeds]]` then the `feeds_file` entries, each URL once (the first wins).
 
         Raises:
             ConfigError: `feeds_file` cannot be read.
@@ -418,7 +418,16 @@ class MonitorConfig(_Config):
         return unique
 
     def github_enabled(self, environ: Mapping[str, str] | None = None) -> bool:
-        """Whether the GitHub Actions sink is on for this run."""
+        """Whether the GitHub Actions sink is on for this run.
+
+        Args:
+            environ: the environment to read `GITHUB_ACTIONS` from (default:
+                `os.environ`).
+
+        Returns:
+            True with a `[[sinks]] type = "github"`, else the `github_actions`
+            key if set, else whether the run is inside GitHub Actions.
+        """
         if any(isinstance(sink, GithubSinkConfig) for sink in self.sinks):
             return True
         if self.github_actions is not None:
@@ -488,6 +497,13 @@ def _config_error(error: ValidationError, path: Path, data: Any) -> ConfigError:
 
 def load_config(path: str | os.PathLike[str]) -> MonitorConfig:
     """Read and validate a monitor configuration file (TOML).
+
+    Args:
+        path: the configuration file; relative paths inside it (`state`, topic
+            files, `feeds_file`, sink files) are taken from its folder.
+
+    Returns:
+        The validated [`MonitorConfig`][pressmon.MonitorConfig].
 
     Raises:
         ConfigError: the file cannot be read, is not TOML, or a key is wrong; the error names

@@ -231,7 +231,11 @@ class Article(_Frozen):
         return self.published.strftime(formats[self.published_precision or "second"])
 
     def field_text(self, field: TextField) -> str:
-        """Return the plain text of one of the fields detection reads."""
+        """Return the plain text of one of the fields detection reads.
+
+        Args:
+            field: `"title"`, `"summary"` or `"text"`.
+        """
         value: str = getattr(self, field)
         return value
 
@@ -567,7 +571,7 @@ class Explanation(_Frozen):
     """`bias + scale * (evidence_total + context)`."""
 
     def to_flag(self) -> Flag:
-        """The `Flag` this explanation amounts to (whether or not it is flagged)."""
+        """Return the `Flag` this explanation amounts to (whether or not it is flagged)."""
         evidence = [item for window in self.windows if window.counted for item in window.evidence]
         return Flag(
             topic=self.topic,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +33,65 @@ def test_every_public_name_has_a_docstring() -> None:
         if name != "__version__" and not inspect.getdoc(getattr(pressmon, name))
     ]
     assert missing == []
+
+
+def _public_callables() -> list[tuple[str, Any]]:
+    """Public functions, and the public methods pressmon defines on public classes."""
+    found: list[tuple[str, Any]] = []
+    for name in pressmon.__all__:
+        obj = getattr(pressmon, name)
+        if inspect.isfunction(obj):
+            found.append((name, obj))
+        elif inspect.isclass(obj) and obj.__module__.startswith("pressmon"):
+            for attr, member in list(vars(obj).items()):
+                function = getattr(member, "__func__", member)
+                if not attr.startswith("_") and inspect.isfunction(function):
+                    found.append((f"{name}.{attr}", function))
+    return found
+
+
+def _google_section(doc: str, title: str) -> str | None:
+    """The body of a Google-style section (``Args:``...) of a docstring, or None."""
+    match = re.search(rf"^{title}:\n((?:[ \t]+.*\n?|\n)*)", doc, re.M)
+    return match.group(1) if match else None
+
+
+def test_public_callables_have_google_style_sections() -> None:
+    """Every parameter of a public function or method is described under ``Args:``, and what
+    it returns under ``Returns:`` (unless the summary starts with "Return", as Google allows)."""
+    problems = []
+    for name, function in _public_callables():
+        doc = inspect.getdoc(function) or ""
+        signature = inspect.signature(function)
+        parameters = [p for p in signature.parameters if p not in ("self", "cls")]
+        args = _google_section(doc, "Args") or ""
+        described = set(re.findall(r"^ {4}\**(\w+)(?: \([^)]*\))?:", args, re.M))
+        problems += [
+            f"{name}: parameter {p!r} not under Args:" for p in parameters if p not in described
+        ]
+        problems += [
+            f"{name}: Args: names {p!r}, not a parameter" for p in described - set(parameters)
+        ]
+        returns_something = signature.return_annotation not in (
+            None,
+            "None",
+            inspect.Signature.empty,
+        )
+        if (
+            returns_something
+            and not doc.startswith("Return")
+            and _google_section(doc, "Returns") is None
+        ):
+            problems.append(f"{name}: no Returns: section")
+    assert problems == []
+
+
+def test_the_docstring_check_reads_google_sections() -> None:
+    """The section reader finds an indented ``Args:`` body and stops at the next section."""
+    doc = "Summary.\n\nArgs:\n    url: a URL.\n        More.\n\nReturns:\n    A page.\n"
+    assert _google_section(doc, "Args") == "    url: a URL.\n        More.\n\n"
+    assert _google_section(doc, "Returns") == "    A page.\n"
+    assert _google_section(doc, "Raises") is None
 
 
 def test_contract_functions_are_exported() -> None:

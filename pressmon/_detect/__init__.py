@@ -62,7 +62,12 @@ def _builtins() -> dict[str, Topic]:
 
 
 def builtin_topics() -> dict[str, Topic]:
-    """The topics that ship with pressmon, by name."""
+    """The topics that ship with pressmon, by name.
+
+    Returns:
+        A new dict from each built-in topic's name (`alpine-us-expansion`, ...)
+        to its [`Topic`][pressmon.Topic]; changing it changes nothing in pressmon.
+    """
     return dict(_builtins())
 
 
@@ -179,6 +184,15 @@ def explain(article: Article, topic: TopicSpec) -> Explanation:
     are missing, the exclusions that fired, every window where the rule's
     groups meet (with its weight and strength), each field's contribution,
     and the score against the threshold.
+
+    Args:
+        article: the article to analyse.
+        topic: a built-in topic name, the path of a topic `.toml` file, or a
+            [`Topic`][pressmon.Topic].
+
+    Returns:
+        The [`Explanation`][pressmon.Explanation]; `str()` of it is what
+        `pressmon explain` prints.
 
     Raises:
         TopicError: an unknown topic name or an invalid topic file.

@@ -653,6 +653,10 @@ class Fetcher:
                 failure kind `blocked`: links found in third-party feeds must
                 not reach the machine's own network). Every redirect is checked too.
             max_bytes: the size limit for this request (default: the fetcher's).
+
+        Returns:
+            The [`PageResponse`][pressmon.PageResponse]: status, final URL,
+            headers and body, or `error`.
         """
         merged = {"Accept": accept, **(headers or {})}
         try:
@@ -677,6 +681,9 @@ class Fetcher:
         Args:
             feed: a URL, or a [`FeedRequest`][pressmon.FeedRequest] with the previous
                 validators (sent as `If-None-Match` / `If-Modified-Since`).
+
+        Returns:
+            Its [`FetchResult`][pressmon.FetchResult], with `error` set on failure.
         """
         request = _as_request(feed)
         started = time.monotonic()
@@ -789,6 +796,9 @@ class Fetcher:
             feeds: URLs and/or [`FeedRequest`][pressmon.FeedRequest] objects.
             progress: called as `progress(done, total, result)` each time a
                 feed is finished (in completion order).
+
+        Returns:
+            One [`FetchResult`][pressmon.FetchResult] per feed, in the order given.
         """
         requests = [_as_request(feed) for feed in feeds]
         total = len(requests)
@@ -807,7 +817,20 @@ class Fetcher:
         return [result for result in results if result is not None]
 
     async def discover(self, page_url: str, *, verify: bool = True) -> list[str]:
-        """Find the feeds of a site; see [`discover_feeds`][pressmon.discover_feeds]."""
+        """Find the feeds of a site; see [`discover_feeds`][pressmon.discover_feeds].
+
+        Args:
+            page_url: the site's home page, or any page of it.
+            verify: fetch each advertised feed and keep only real feeds (the
+                usual paths are always verified).
+
+        Returns:
+            The page itself if it is a feed; else the feeds it advertises; else
+            those of the usual paths (`/feed`, `/rss.xml`, ...) that are feeds.
+
+        Raises:
+            FetchError: the page could not be fetched and no usual path is a feed.
+        """
         from pressmon._fetch._discover import discover
 
         return await discover(self, page_url, verify=verify)
@@ -862,6 +885,9 @@ async def afetch(
             `deadline`, `max_bytes`, `concurrency`, `per_host`,
             `retries`, `user_agent`, ...).
 
+    Returns:
+        One [`FetchResult`][pressmon.FetchResult] per feed, in the order given.
+
     Examples:
         >>> results = await pressmon.afetch(["https://example.org/feed.xml"])  # doctest: +SKIP
     """
@@ -890,6 +916,18 @@ def fetch(
     scripts. Never raises for a feed that fails: its result has `error` set
     with a `kind` and a message. With `full_text=True` the articles come
     back enriched with their page's text (see [`enrich`][pressmon.enrich]).
+
+    Args:
+        feeds: URLs and/or [`FeedRequest`][pressmon.FeedRequest] objects.
+        client: an `httpx.AsyncClient` to use (left open).
+        progress: called as `progress(done, total, result)` per finished feed.
+        full_text: `False`, `True` / `"thin"` or `"all"`, as for
+            [`afetch`][pressmon.afetch].
+        allow_private_pages: with `full_text`, follow links to private addresses.
+        **options: any [`Fetcher`][pressmon.Fetcher] option.
+
+    Returns:
+        One [`FetchResult`][pressmon.FetchResult] per feed, in the order given.
 
     Examples:
         >>> for result in pressmon.fetch(["https://example.org/feed.xml"]):  # doctest: +SKIP

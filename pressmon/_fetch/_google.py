@@ -31,6 +31,10 @@ def google_news_url(
         when: restrict to recent items (`1h`, `7d`, `1y`), added to the
             query as `when:7d`.
 
+    Returns:
+        The feed's URL, to give to [`fetch`][pressmon.fetch] or a monitor's
+        `[[feeds]]`.
+
     Raises:
         ValueError: the query is empty, or the language or country is malformed.
 
