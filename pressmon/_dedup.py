@@ -26,6 +26,7 @@ rewrite them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -123,43 +124,90 @@ class StoryMatch:
     """The stored article that matched."""
     distance: int | None = None
     """The fingerprint distance, for a `text` match."""
+    fingerprint: int | None = None
+    """The article's fingerprint (computed for every kind but `seen`; None when the
+    body is too short)."""
+
+
+class _Bands:
+    """A table per band of the 64 bits, for finding fingerprints within `max_distance` bits.
+
+    Split the 64 bits into `max_distance + 1` bands: two fingerprints that differ
+    in at most `max_distance` bits have at least one band in common, whole (the
+    differing bits cannot touch every band). So the only candidates for a query
+    are the fingerprints that share one of its bands exactly, a small part of the
+    window, instead of all of it.
+    """
+
+    def __init__(self, max_distance: int) -> None:
+        count = max_distance + 1
+        edges = [64 * band // count for band in range(count + 1)]
+        # One (shift, mask, table) per band; a table maps the band's bits to the
+        # positions (in the index's list) of the fingerprints that have them.
+        self._bands: list[tuple[int, int, dict[int, list[int]]]] = [
+            (low, (1 << (high - low)) - 1, {}) for low, high in itertools.pairwise(edges)
+        ]
+
+    def add(self, position: int, value: int) -> None:
+        for shift, mask, table in self._bands:
+            table.setdefault((value >> shift) & mask, []).append(position)
+
+    def candidates(self, value: int) -> set[int]:
+        found: set[int] = set()
+        for shift, mask, table in self._bands:
+            found.update(table.get((value >> shift) & mask, ()))
+        return found
 
 
 class SimilarityIndex:
     """The fingerprints of the dedup window, read once per run and kept in memory.
 
-    A run compares every new article with the window; reading the window from the
-    state once (instead of once per article) keeps that to one XOR and one popcount
-    per stored fingerprint (see `docs/performance.md`).
+    A run compares every new article with the window. The window is read from the
+    state once (not once per article) and indexed by bands (`_Bands`), so a query
+    costs an XOR and a popcount for the few fingerprints that share a band with it,
+    not for every fingerprint of the window (see `docs/performance.md`).
     """
 
     def __init__(self, store: Store, since: datetime) -> None:
         self._store = store
         self._since = since
         self._items: list[tuple[str, int]] | None = None
+        self._bands: dict[int, _Bands] = {}
+
+    def _window(self) -> list[tuple[str, int]]:
+        if self._items is None:
+            self._items = self._store.fingerprints(self._since)
+        return self._items
 
     def nearest(self, value: int, max_distance: int) -> tuple[str, int] | None:
         """The closest (oldest on ties) article id within `max_distance`, with the distance."""
-        if self._items is None:
-            self._items = self._store.fingerprints(self._since)
-        best: tuple[str, int] | None = None
-        for article_id, other in self._items:
-            distance = (value ^ other).bit_count()
-            if distance <= max_distance and (best is None or distance < best[1]):
-                best = (article_id, distance)
-        return best
+        items = self._window()
+        bands = self._bands.get(max_distance)
+        if bands is None:
+            bands = self._bands[max_distance] = _Bands(max_distance)
+            for position, (_, other) in enumerate(items):
+                bands.add(position, other)
+        best: tuple[int, int] | None = None  # (distance, position): the oldest wins ties
+        for position in bands.candidates(value):
+            distance = (value ^ items[position][1]).bit_count()
+            if distance <= max_distance and (best is None or (distance, position) < best):
+                best = (distance, position)
+        return None if best is None else (items[best[1]][0], best[0])
 
     def add(self, article_id: str, value: int) -> None:
         """Include an article stored during this run."""
-        if self._items is not None:
-            self._items.append((article_id, value))
+        if self._items is None:
+            return  # not read yet: the store has it, the first read will include it
+        self._items.append((article_id, value))
+        for bands in self._bands.values():
+            bands.add(len(self._items) - 1, value)
 
 
 def match_story(
     store: Store,
     article: Article,
-    fingerprint_: int | None,
     *,
+    min_words: int = 40,
     now: datetime,
     max_distance: int = 8,
     window_days: int = 30,
@@ -167,30 +215,33 @@ def match_story(
 ) -> StoryMatch:
     """Find the story an article belongs to, by the rules in this module's docstring.
 
-    `index` (one per run) makes the near-duplicate lookup read the state once."""
+    The fingerprint is computed only for an article not stored yet (a run sees
+    mostly known articles). `index` (one per run) makes the near-duplicate lookup
+    read the state once."""
     same = store.find_article(article.id)
     if same is not None:
         return StoryMatch("seen", same.story_id, same)
+    fingerprint_ = fingerprint(article, min_words)
     if article.url:
         by_url = store.find_by_url(article.url)
         if by_url is not None:
-            return StoryMatch("url", by_url.story_id, by_url)
+            return StoryMatch("url", by_url.story_id, by_url, fingerprint=fingerprint_)
     if is_global_guid(article.guid):
         assert article.guid is not None
         by_guid = store.find_by_guid(article.guid)
         if by_guid is not None:
-            return StoryMatch("guid", by_guid.story_id, by_guid)
+            return StoryMatch("guid", by_guid.story_id, by_guid, fingerprint=fingerprint_)
     if fingerprint_ is not None and index is not None:
         found = index.nearest(fingerprint_, max_distance)
         if found is not None:
             closest = store.find_article(found[0])
             if closest is not None:
-                return StoryMatch("text", closest.story_id, closest, found[1])
+                return StoryMatch("text", closest.story_id, closest, found[1], fingerprint_)
     elif fingerprint_ is not None:
         similar = store.find_similar(
             fingerprint_, since=now - timedelta(days=window_days), max_distance=max_distance
         )
         if similar:
             closest, distance = similar[0]
-            return StoryMatch("text", closest.story_id, closest, distance)
-    return StoryMatch("new", article.id)
+            return StoryMatch("text", closest.story_id, closest, distance, fingerprint_)
+    return StoryMatch("new", article.id, fingerprint=fingerprint_)

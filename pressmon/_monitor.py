@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from pressmon._crash import crash_point
-from pressmon._dedup import SimilarityIndex, fingerprint, match_story
+from pressmon._dedup import SimilarityIndex, match_story
 from pressmon._store import FeedState, RunLock, SQLiteStore, Store
 from pressmon.config import FeedConfig, FetchConfig, GithubSinkConfig, MonitorConfig, load_config
 from pressmon.exceptions import StateCorruptError
@@ -517,11 +517,10 @@ class _Run:
         new = 0
         for original in articles:
             article = _named(original, feed)
-            print_ = fingerprint(article, dedup.min_words)
             match = match_story(
                 self.store,
                 article,
-                print_,
+                min_words=dedup.min_words,
                 now=self.now,
                 max_distance=dedup.max_distance,
                 window_days=dedup.window_days,
@@ -530,6 +529,7 @@ class _Run:
             if match.kind == "seen":
                 seen.append(article.id)
                 continue
+            print_ = match.fingerprint
             new += 1
             self.tally.new_articles += 1
             if match.kind != "new":

@@ -5,12 +5,20 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from datetime import datetime, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from monitor_support import AGENCY_BODY, F1_BODY, OTHER_BODY
 
-from pressmon._dedup import fingerprint, hamming, is_global_guid, normalize_words, simhash
+from pressmon._dedup import (
+    SimilarityIndex,
+    fingerprint,
+    hamming,
+    is_global_guid,
+    normalize_words,
+    simhash,
+)
 from pressmon.models import Article
 
 
@@ -88,3 +96,61 @@ def test_fingerprints_are_the_plain_rules(text: str) -> None:
     assert words == _words_char_by_char(text)
     assert simhash(words) == _simhash_bit_by_bit(words)
     assert simhash(words, 3) == _simhash_bit_by_bit(words, 3)
+
+
+class _Window:
+    """The one store method the similarity index reads: the window's fingerprints."""
+
+    def __init__(self, items: list[tuple[str, int]]) -> None:
+        self.items = items
+        self.reads = 0
+
+    def fingerprints(self, since: datetime) -> list[tuple[str, int]]:
+        self.reads += 1
+        return list(self.items)
+
+
+def _nearest_by_scan(
+    items: list[tuple[str, int]], value: int, max_distance: int
+) -> tuple[str, int] | None:
+    """The rule, plainly: the smallest distance within the bound, the oldest on ties."""
+    best: tuple[str, int] | None = None
+    for article_id, other in items:
+        distance = hamming(value, other)
+        if distance <= max_distance and (best is None or distance < best[1]):
+            best = (article_id, distance)
+    return best
+
+
+def _near(value: int, bits: list[int]) -> int:
+    for bit in bits:
+        value ^= 1 << bit
+    return value
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    bases=st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=30),
+    flips=st.lists(st.lists(st.integers(0, 63), max_size=12), min_size=1, max_size=60),
+    max_distance=st.integers(0, 16),
+)
+def test_banded_index_finds_what_a_full_scan_finds(
+    bases: list[int], flips: list[list[int]], max_distance: int
+) -> None:
+    """The banded near-duplicate index returns exactly the full scan's answer (closest
+    fingerprint within the bound, oldest on ties) for stored and added fingerprints, for
+    every threshold the config allows; the window is read from the store once."""
+    stored = [(f"a{n}", _near(bases[n % len(bases)], bits)) for n, bits in enumerate(flips)]
+    half = len(stored) // 2
+    window = _Window(stored[:half])
+    index = SimilarityIndex(window, datetime(2025, 1, 1, tzinfo=timezone.utc))  # type: ignore[arg-type]
+    seen = stored[:half]
+    for article_id, value in stored[half:]:
+        assert index.nearest(value, max_distance) == _nearest_by_scan(seen, value, max_distance)
+        index.add(article_id, value)
+        seen = [*seen, (article_id, value)]
+    for base in bases:
+        for distance in (max_distance, max_distance + 1):
+            query = _near(base, list(range(0, 64, 64 // max(distance, 1)))[:distance])
+            assert index.nearest(query, max_distance) == _nearest_by_scan(seen, query, max_distance)
+    assert window.reads == 1
