@@ -16,7 +16,6 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Literal
 
-from pressmon._normalize import normalize_feed
 from pressmon._parse._alternates import advertised_feeds
 from pressmon._parse._feedparser import parse_with_feedparser
 from pressmon._parse._jsonfeed import parse_json_feed
@@ -136,6 +135,11 @@ def parse_feed(
         >>> feed.version, [article.title for article in feed.articles]
         ('rss20', ['Hello'])
     """
+    # Imported here, not at the top: `_normalize` reads this package's raw
+    # records (`._raw`), so a top-level import would make a cycle whenever
+    # `pressmon._normalize` is the first to be imported.
+    from pressmon._normalize import normalize_feed
+
     headers = _lower_keys(headers)
     raw = parse_raw(data, url=url, headers=headers)
     return normalize_feed(raw, url=url, headers=headers, fetched_at=fetched_at)
