@@ -172,8 +172,29 @@ def _skipped(url: str | None, message: str) -> Article:
     )
 
 
-def _failed(url: str, message: str) -> Article:
-    return Article(url=url, extraction=Extraction(status="failed", url=url, message=message))
+def _failed(url: str, message: str, *, temporary: bool = False) -> Article:
+    return Article(
+        url=url,
+        extraction=Extraction(status="failed", url=url, message=message, temporary=temporary),
+    )
+
+
+_TEMPORARY_KINDS = frozenset({"timeout", "connection"})
+_TEMPORARY_STATUSES = frozenset({408, 429})
+
+
+def _is_temporary(response: PageResponse) -> bool:
+    """Whether a failed page may answer later (worth another try on a later run)."""
+    if response.error is None:
+        return False
+    if response.error.kind in _TEMPORARY_KINDS:
+        return True
+    status = response.status
+    return (
+        response.error.kind == "http_status"
+        and status is not None
+        and (status >= 500 or status in _TEMPORARY_STATUSES)
+    )
 
 
 def _blocked_message(message: str) -> str:
@@ -191,7 +212,7 @@ def _page_article(response: PageResponse, engine: EngineName | None) -> Article:
     if response.error is not None:
         if response.error.kind == "blocked":
             return _skipped(response.url, _blocked_message(response.error.message))
-        return _failed(response.url, response.error.message)
+        return _failed(response.url, response.error.message, temporary=_is_temporary(response))
     content_type = response.content_type
     if content_type is not None and content_type not in _HTML_TYPES | _UNTYPED:
         return _failed(

@@ -7,7 +7,9 @@ can tell):
 2. Fetch the feeds that are due, with the validators (ETag, Last-Modified) the state
    remembers; a failing feed backs off, Retry-After and Cache-Control are respected.
    Then, for feeds with `full_text`, the new items (those the state has not seen)
-   get their article page's text (`enrich_new_articles`).
+   get their article page's text (`enrich_new_articles`), and the pages that
+   failed in earlier runs are tried again (`pages_to_retry`, for
+   `full_text_retry_hours`).
 3. In **one transaction**: the feeds' new state, every new article with its story and
    flags, and an outbox entry for every new flagged story. A crash before the commit
    leaves the state as it was (the feeds are fetched again, without validators' help
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from pressmon._crash import crash_point
-from pressmon._dedup import SimilarityIndex, match_story
+from pressmon._dedup import SimilarityIndex, fingerprint, match_story
 from pressmon._store import FeedState, RunLock, SQLiteStore, Store
 from pressmon.config import FeedConfig, FetchConfig, GithubSinkConfig, MonitorConfig, load_config
 from pressmon.exceptions import StateCorruptError
@@ -272,22 +274,62 @@ def _full_text_mode(config: MonitorConfig, feed: FeedConfig) -> str | None:
     return full_text_mode(feed.full_text if feed.full_text is not None else config.full_text)
 
 
+def _feeds_by_url(config: MonitorConfig) -> dict[str, FeedConfig]:
+    """The configured feeds by URL, as written and canonical (articles carry the latter)."""
+    from pressmon._urls import canonicalize_url
+
+    feeds: dict[str, FeedConfig] = {}
+    for feed in config.all_feeds():
+        feeds.setdefault(feed.url, feed)
+        feeds.setdefault(canonicalize_url(feed.url) or feed.url, feed)
+    return feeds
+
+
+def pages_to_retry(config: MonitorConfig, store: Store, now: datetime) -> list[Article]:
+    """Stored articles whose page could not be read, still young enough to try again.
+
+    Only articles of feeds that are in the configuration with `full_text` on, first
+    seen within `full_text_retry_hours`: a page that timed out or answered 503 gets
+    another chance on the next runs, so its story is not judged on its title alone.
+    """
+    if not config.full_text_retry_hours:
+        return []
+    enabled = {url for url, feed in _feeds_by_url(config).items() if _full_text_mode(config, feed)}
+    if not enabled:
+        return []
+    since = now - timedelta(hours=config.full_text_retry_hours)
+    return [
+        article
+        for article in store.failed_pages(since)
+        if article.source.feed_url in enabled and article.url
+    ]
+
+
+@dataclass
+class EnrichedArticles:
+    """What full-text enrichment gave a run."""
+
+    by_feed: dict[int, list[Article]] = field(default_factory=dict)
+    """For each position in the due feeds whose articles changed, the feed's articles
+    with the enriched ones in place."""
+    retried: list[Article] = field(default_factory=list)
+    """The stored articles whose page was tried again, as they came back."""
+
+
 def enrich_new_articles(
     config: MonitorConfig,
     store: Store,
     feeds: Sequence[FeedConfig],
     results: Sequence[FetchResultLike],
     progress: Progress,
-) -> dict[int, list[Article]]:
+    retries: Sequence[Article] = (),
+) -> EnrichedArticles:
     """Give the new items of full-text feeds their page's text (before detection).
 
     Only items the state has not seen are looked at, and of those the thin ones
-    (or all, with `full_text = "all"`). Pages are fetched with the `[fetch]`
-    limits (once the feeds are fetched) and read once (`StatePageCache`).
-
-    Returns:
-        For each position in `feeds` whose articles changed, the feed's articles with
-        the enriched ones in place.
+    (or all, with `full_text = "all"`), plus `retries` (see `pages_to_retry`).
+    Pages are fetched with the `[fetch]` limits (once the feeds are fetched) and
+    read once (`StatePageCache`).
     """
     from pressmon._enrich import Enricher, is_thin
     from pressmon._fetch import Fetcher
@@ -303,8 +345,12 @@ def enrich_new_articles(
             if wanted and store.find_article(article.id) is None:
                 places.append((position, offset))
                 pending.append(article)
+    new_count = len(pending)
+    # A retried article goes back without its failed extraction, so the enricher
+    # reads its page again instead of returning it as already looked at.
+    pending.extend(article.model_copy(update={"extraction": None}) for article in retries)
     if not pending:
-        return {}
+        return EnrichedArticles()
 
     async def read() -> list[Article]:
         async with Fetcher(**fetcher_options(config.fetch)) as fetcher:
@@ -321,10 +367,22 @@ def enrich_new_articles(
         enriched = asyncio.run(read())
     finally:
         progress.finish()
-    changed: dict[int, list[Article]] = {}
+    outcome = EnrichedArticles(retried=enriched[new_count:])
+    for (position, offset), article in zip(places, enriched[:new_count], strict=True):
+        outcome.by_feed.setdefault(position, list(results[position].articles))[offset] = article
+    for label, articles in (
+        ("new item(s)", enriched[:new_count]),
+        ("earlier item(s) tried again", outcome.retried),
+    ):
+        if articles:
+            progress.info(f"full text of {len(articles)} {label}: {_outcomes(articles, progress)}")
+    return outcome
+
+
+def _outcomes(articles: Sequence[Article], progress: Progress) -> str:
+    """Count the enrichment outcomes (and log each one that is not `ok`)."""
     counts: dict[str, int] = {}
-    for (position, offset), article in zip(places, enriched, strict=True):
-        changed.setdefault(position, list(results[position].articles))[offset] = article
+    for article in articles:
         extraction = article.extraction
         status = extraction.status if extraction is not None else "skipped"
         counts[status] = counts.get(status, 0) + 1
@@ -333,13 +391,11 @@ def enrich_new_articles(
                 f"{article.url or article.id}: full text {status.replace('_', ' ')}: "
                 f"{extraction.message}"
             )
-    outcome = ", ".join(
+    return ", ".join(
         f"{counts[status]} {status.replace('_', ' ')}"
         for status in ("ok", "not_article", "failed", "skipped")
         if counts.get(status)
     )
-    progress.info(f"full text of {len(pending)} new item(s): {outcome}")
-    return changed
 
 
 def redact(text: str, secrets: Sequence[str]) -> str:
@@ -558,6 +614,31 @@ class _Run:
             self.store.touch_articles(seen, self.now)
         return new
 
+    def record_retried(self, articles: Sequence[Article]) -> None:
+        """Store what the pages tried again gave; detect again where the text changed."""
+        feeds = _feeds_by_url(self.config)
+        for article in articles:
+            stored = self.store.find_article(article.id)
+            before = self.store.article(article.id)
+            if stored is None or before is None:
+                continue  # pruned since
+            if article.text == before.text:
+                # Still no page text: record the latest outcome, keep the rest.
+                self.store.update_article(article, fingerprint=stored.fingerprint, flags=None)
+                continue
+            feed = feeds.get(article.source.feed_url or "")
+            topics = feed.topics if feed is not None and feed.topics is not None else None
+            alerted = stored.story_id in self.tally.candidates or self.store.story_alerted(
+                stored.story_id
+            )
+            flags = () if alerted else tuple(self.detect(article, topics or self.config.topics))
+            print_ = fingerprint(article, self.config.dedup.min_words)
+            self.store.update_article(article, fingerprint=print_, flags=None if alerted else flags)
+            if print_ is not None:
+                self.index.add(article.id, print_)
+            if flags:
+                self.tally.candidates[stored.story_id] = _Candidate(stored.story_id, article, flags)
+
     def make_alerts(self) -> list[Alert]:
         """Turn this run's flagged new stories into outbox entries (same transaction)."""
         alerts = []
@@ -757,11 +838,21 @@ def _run(
     finally:
         progress.finish()
 
-    enriched = enrich_new_articles(config, store, [feed for _, feed, _ in due], results, progress)
+    enriched = enrich_new_articles(
+        config,
+        store,
+        [feed for _, feed, _ in due],
+        results,
+        progress,
+        retries=pages_to_retry(config, store, now),
+    )
 
     with store.transaction():
+        # Retried articles first: they are older than this run's items, so a story
+        # told by both is alerted with its first article.
+        run.record_retried(enriched.retried)
         for position, ((index, feed, state), result) in enumerate(zip(due, results, strict=True)):
-            reports[index] = run.record_feed(feed, state, result, enriched.get(position))
+            reports[index] = run.record_feed(feed, state, result, enriched.by_feed.get(position))
         alerts = run.make_alerts()
     crash_point("after_store")
 

@@ -366,6 +366,9 @@ class MonitorConfig(_Config):
     full_text: FullText = False
     """Read the article page of new items before detection: `true` (the thin ones: a title,
     a teaser), `"all"` or `false` (default); a feed's own `full_text` wins."""
+    full_text_retry_hours: float = Field(default=24.0, ge=0)
+    """A page that could not be read (`failed`: a timeout, an HTTP error) is tried again
+    by the next runs while its article is younger than this; `0`: never."""
     fetch: FetchConfig = FetchConfig()
     """How feeds are fetched."""
     dedup: DedupConfig = DedupConfig()

@@ -100,6 +100,9 @@ class Extraction(_Frozen):
     """The extraction engine used (`bs4` or `trafilatura`)."""
     message: str | None = None
     """A human explanation when the status is not `ok`."""
+    temporary: bool = False
+    """A `failed` read that may succeed later (a timeout, a connection error, HTTP 408,
+    429 or 5xx): the monitor tries such pages again on its next runs."""
 
 
 def make_article_id(

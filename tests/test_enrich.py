@@ -17,7 +17,7 @@ from httpserver import TestServer, make_rss
 
 import pressmon
 from pressmon import Article, Extraction, Source
-from pressmon._enrich import THIN_CHARS, is_thin, merge
+from pressmon._enrich import THIN_CHARS, _page_article, is_thin, merge
 from pressmon._progress import ProgressBar
 
 FAST: dict[str, Any] = {"backoff": 0.01, "backoff_max": 0.05, "timeout": 2.0, "deadline": 3.0}
@@ -506,3 +506,36 @@ def test_progress_bar_counts_pages() -> None:
     text = stream.getvalue()
     assert "reading [" in text and "1/12 pages, 1 failed" in text and "12/12 pages" in text
     assert text.endswith("\r\x1b[K")
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "temporary"),
+    [
+        ("timeout", None, True),
+        ("connection", None, True),
+        ("http_status", 503, True),
+        ("http_status", 500, True),
+        ("http_status", 429, True),
+        ("http_status", 408, True),
+        ("http_status", 404, False),
+        ("http_status", 403, False),
+        ("gone", 410, False),
+        ("too_large", 200, False),
+        ("tls", None, False),
+        ("redirect_loop", 302, False),
+    ],
+)
+def test_which_page_failures_are_temporary(kind: str, status: int | None, temporary: bool) -> None:
+    """A page that timed out, could not connect, or answered 408, 429 or 5xx is `failed` but
+    `temporary` (the monitor asks again later); a 404, a 410, a TLS failure, a redirect loop or
+    a page too large are final."""
+    response = pressmon.PageResponse(
+        url="https://news.example/a",
+        final_url="https://news.example/a",
+        status=status,
+        error=pressmon.FetchFailure(kind=kind, message="it went wrong"),  # type: ignore[arg-type]
+    )
+    page = _page_article(response, engine=None)
+    assert page.extraction is not None
+    assert page.extraction.status == "failed"
+    assert page.extraction.temporary is temporary

@@ -7,6 +7,7 @@ import io
 import json
 import sqlite3
 from contextlib import closing
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -128,11 +129,12 @@ def test_a_page_read_by_an_earlier_run_is_not_fetched_again(
     assert "AutoNation" in copy.text
 
 
-def test_a_page_that_failed_is_tried_again_for_a_new_item(
+def test_a_page_that_failed_is_read_once_for_its_item_and_a_new_one(
     http_server: TestServer, tmp_path: Path
 ) -> None:
-    """A page that failed in an earlier run is not taken from the state: a new item linking to
-    it later causes a new request, and its story is alerted once the page answers."""
+    """A page that failed in an earlier run is not taken from the state: the next run asks for
+    it again, once for the earlier item (tried again) and a new item linking to it, and the
+    story is alerted with its first article, the new one as a copy."""
     story = RELEVANT[0]
     link = http_server.sequence(
         story.path,
@@ -145,7 +147,76 @@ def test_a_page_that_failed_is_tried_again_for_a_new_item(
     second_feed = site_feed(http_server, [{"title": "Second", "link": link}], "/second.xml")
     second = _run(_config(tmp_path, [first_feed, second_feed]))
     assert http_server.hits(story.path) == 2
-    assert [alert.article.title for alert in second.alerts] == ["Second"]
+    assert [alert.article.title for alert in second.alerts] == ["First"]
+    assert [copy.title for copy in second.alerts[0].copies] == ["Second"]
+
+
+def test_a_page_that_failed_for_a_while_is_tried_again_on_the_next_run(
+    http_server: TestServer, tmp_path: Path
+) -> None:
+    """An item whose page answered 503 is stored with the feed's text, marked temporary; the
+    next run (the feed unchanged: 304) reads the page again, detects on its text, alerts the
+    story once and stores the text; a third run asks for nothing more."""
+    story = RELEVANT[0]
+    link = http_server.sequence(
+        story.path,
+        [status_route(503), static_route(article_page(story), content_type="text/html")],
+    )
+    feed = site_feed(http_server, [{"title": story.feed_title, "link": link}])
+    config = _config(tmp_path, [feed])
+    log = io.StringIO()
+
+    first = _run(config)
+    assert first.alerts == () and first.new_articles == 1
+    (stored,) = _stored(tmp_path / "state.db").values()
+    assert stored.extraction is not None
+    assert (stored.extraction.status, stored.extraction.temporary) == ("failed", True)
+
+    second = _run(config, log)
+    assert [alert.article.title for alert in second.alerts] == [story.feed_title]
+    assert second.new_articles == 0 and http_server.hits(story.path) == 2
+    assert "full text of 1 earlier item(s) tried again: 1 ok" in log.getvalue()
+    (stored,) = _stored(tmp_path / "state.db").values()
+    assert stored.extraction is not None and stored.extraction.status == "ok"
+    assert "AutoNation" in stored.text
+    assert [alert["article"]["title"] for alert in _alerts(tmp_path)] == [story.feed_title]
+
+    third = _run(config)
+    assert third.alerts == () and http_server.hits(story.path) == 2
+    assert len(_alerts(tmp_path)) == 1
+
+
+@pytest.mark.parametrize(
+    ("route", "top", "later", "temporary"),
+    [
+        pytest.param(status_route(404), "", timedelta(hours=1), False, id="404-is-final"),
+        pytest.param(status_route(503), "", timedelta(hours=25), True, id="older-than-a-day"),
+        pytest.param(
+            status_route(503), "full_text_retry_hours = 0", timedelta(hours=1), True, id="off"
+        ),
+    ],
+)
+def test_pages_not_tried_again(
+    http_server: TestServer,
+    tmp_path: Path,
+    route: Any,
+    top: str,
+    later: timedelta,
+    temporary: bool,
+) -> None:
+    """A page that answered 404 is not asked for again, nor a page that failed when its item
+    is older than `full_text_retry_hours` (24 by default), nor any page when it is 0."""
+    story = RELEVANT[0]
+    link = http_server.route(story.path, route)
+    feed = site_feed(http_server, [{"title": story.feed_title, "link": link}])
+    config = _config(tmp_path, [feed], top=top)
+    start = datetime(2025, 6, 2, 8, 0, tzinfo=timezone.utc)
+    _run(config, now=start)
+    (stored,) = _stored(tmp_path / "state.db").values()
+    assert stored.extraction is not None and stored.extraction.temporary is temporary
+
+    again = _run(config, now=start + later)
+    assert again.alerts == () and http_server.hits(story.path) == 1
 
 
 def test_links_to_loopback_are_not_followed_unless_allowed(

@@ -165,3 +165,36 @@ def test_run_lock_times_out_with_a_clear_error(tmp_path: Path) -> None:
         RunLock(state, timeout=0.3, poll=0.05).acquire()
     with RunLock(state, timeout=0.3) as lock:
         assert lock.waited < 0.3
+
+
+def test_pages_to_try_again_and_their_update(tmp_path: Path) -> None:
+    """`failed_pages` lists only articles whose page failed for a temporary reason, first seen
+    since the given time (an article quoting the marker in its text is not fooled into it);
+    `update_article` replaces the article and keeps the stored flags when given None."""
+    from pressmon import Extraction, Flag
+
+    def with_page(n: int, extraction: Extraction | None, text: str = "") -> Article:
+        return article(n).model_copy(update={"extraction": extraction, "text": text})
+
+    temporary = Extraction(status="failed", message="HTTP 503", temporary=True)
+    final = Extraction(status="failed", message="HTTP 404")
+    flag = Flag(topic="t", score=0.9, threshold=0.5)
+    with SQLiteStore(tmp_path / "state.db") as store, store.transaction():
+        rows = [
+            (with_page(1, temporary), NOW - timedelta(hours=1)),
+            (with_page(2, temporary), NOW - timedelta(days=3)),
+            (with_page(3, final), NOW - timedelta(hours=1)),
+            (with_page(4, None, 'a quote: "temporary":true'), NOW - timedelta(hours=1)),
+        ]
+        for item, seen in rows:
+            store.add_article(item, story_id=item.id, fingerprint=None, flags=(flag,), seen=seen)
+        assert [a.title for a in store.failed_pages(NOW - timedelta(days=1))] == ["story 1"]
+
+        read = with_page(1, Extraction(status="ok"), "Alpine will sell cars in the US.")
+        store.update_article(read, fingerprint=7, flags=None)
+        assert store.article(read.id) == read
+        stored = store.find_article(read.id)
+        assert stored is not None and stored.fingerprint == 7
+        assert store.failed_pages(NOW - timedelta(days=1)) == []
+        flags = store._one("SELECT flags FROM articles WHERE id = ?", (read.id,))
+        assert flags is not None and '"topic":"t"' in flags[0].replace(" ", "")

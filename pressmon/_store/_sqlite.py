@@ -346,6 +346,45 @@ class SQLiteStore:
             ),
         )
 
+    def update_article(
+        self, article: Article, *, fingerprint: int | None, flags: Sequence[Flag] | None
+    ) -> None:
+        """Replace a stored article's content after its page was read again (its story,
+        first and last sight stay; `flags=None` keeps the stored flags)."""
+        self._write(
+            "UPDATE articles SET article = ?, fingerprint = ?, flags = coalesce(?, flags)"
+            " WHERE id = ?",
+            (
+                article.model_dump_json(),
+                None if fingerprint is None else to_signed(fingerprint),
+                None
+                if flags is None
+                else json.dumps(
+                    [flag.model_dump(mode="json") for flag in flags], ensure_ascii=False
+                ),
+                article.id,
+            ),
+        )
+
+    def failed_pages(self, since: datetime) -> list[Article]:
+        """The articles first seen since a time whose page could not be read for a reason
+        that may pass (`failed` and `temporary`)."""
+        # instr() keeps the JSON parse to the few candidate rows; the extraction is then
+        # checked on the parsed article (the text could contain those characters).
+        rows = self._all(
+            "SELECT article FROM articles WHERE first_seen >= ? "
+            "AND instr(article, '\"temporary\":true') > 0 ORDER BY first_seen, rowid",
+            (_iso(since),),
+        )
+        articles = [Article.model_validate_json(row["article"]) for row in rows]
+        return [
+            article
+            for article in articles
+            if article.extraction is not None
+            and article.extraction.status == "failed"
+            and article.extraction.temporary
+        ]
+
     def touch_articles(self, article_ids: Iterable[str], seen: datetime) -> None:
         """Record that these articles are still in their feeds (retention counts from there)."""
         ids = list(article_ids)

@@ -105,6 +105,18 @@ class Store(Protocol):
         """Store a new article (`match`: why it joined an existing story)."""
         ...
 
+    def update_article(
+        self, article: Article, *, fingerprint: int | None, flags: Sequence[Flag] | None
+    ) -> None:
+        """Replace a stored article's content after its page was read again (`flags=None`
+        keeps the stored flags)."""
+        ...
+
+    def failed_pages(self, since: datetime) -> list[Article]:
+        """The articles first seen since a time whose page could not be read for a reason
+        that may pass (`failed` and `temporary`), oldest first."""
+        ...
+
     def touch_articles(self, article_ids: Iterable[str], seen: datetime) -> None:
         """Record that these articles are still in their feeds (retention counts from there)."""
         ...
