@@ -274,14 +274,19 @@ def _full_text_mode(config: MonitorConfig, feed: FeedConfig) -> str | None:
     return full_text_mode(feed.full_text if feed.full_text is not None else config.full_text)
 
 
-def _feeds_by_url(config: MonitorConfig) -> dict[str, FeedConfig]:
-    """The configured feeds by URL, as written and canonical (articles carry the latter)."""
+def _feeds_by_url(config: MonitorConfig, store: Store) -> dict[str, FeedConfig]:
+    """The configured feeds by the URLs their articles may carry: as written, canonical,
+    and where the feed moved to (a 301/308 the state remembers)."""
     from pressmon._urls import canonicalize_url
 
     feeds: dict[str, FeedConfig] = {}
     for feed in config.all_feeds():
-        feeds.setdefault(feed.url, feed)
-        feeds.setdefault(canonicalize_url(feed.url) or feed.url, feed)
+        state = store.feed_state(feed.url)
+        moved = state.moved_to if state is not None else None
+        for url in (feed.url, moved):
+            if url:
+                feeds.setdefault(url, feed)
+                feeds.setdefault(canonicalize_url(url) or url, feed)
     return feeds
 
 
@@ -294,7 +299,9 @@ def pages_to_retry(config: MonitorConfig, store: Store, now: datetime) -> list[A
     """
     if not config.full_text_retry_hours:
         return []
-    enabled = {url for url, feed in _feeds_by_url(config).items() if _full_text_mode(config, feed)}
+    enabled = {
+        url for url, feed in _feeds_by_url(config, store).items() if _full_text_mode(config, feed)
+    }
     if not enabled:
         return []
     since = now - timedelta(hours=config.full_text_retry_hours)
@@ -616,7 +623,7 @@ class _Run:
 
     def record_retried(self, articles: Sequence[Article]) -> None:
         """Store what the pages tried again gave; detect again where the text changed."""
-        feeds = _feeds_by_url(self.config)
+        feeds = _feeds_by_url(self.config, self.store)
         for article in articles:
             stored = self.store.find_article(article.id)
             before = self.store.article(article.id)

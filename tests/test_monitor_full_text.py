@@ -186,6 +186,27 @@ def test_a_page_that_failed_for_a_while_is_tried_again_on_the_next_run(
     assert len(_alerts(tmp_path)) == 1
 
 
+def test_a_failed_page_of_a_moved_feed_is_tried_again(
+    http_server: TestServer, tmp_path: Path
+) -> None:
+    """When the configured feed URL moved for good (301), its items carry the new URL; their
+    failed pages are still tried again on the next run."""
+    story = RELEVANT[0]
+    link = http_server.sequence(
+        story.path,
+        [status_route(503), static_route(article_page(story), content_type="text/html")],
+    )
+    moved = site_feed(http_server, [{"title": story.feed_title, "link": link}], "/new.xml")
+    old = http_server.redirect("/old.xml", moved)
+    config = _config(tmp_path, [old])
+
+    first = _run(config)
+    assert first.alerts == () and first.feeds[0].moved_to == moved
+    second = _run(config)
+    assert [alert.article.title for alert in second.alerts] == [story.feed_title]
+    assert http_server.hits(story.path) == 2
+
+
 @pytest.mark.parametrize(
     ("route", "top", "later", "temporary"),
     [
