@@ -212,6 +212,15 @@ def _chardet_installed() -> bool:
 def decode_like_feedparser(data: bytes, headers: Mapping[str, str]) -> tuple[str, list[str]]:
     """Decode `data` with the encoding feedparser would choose, and its warnings.
 
+    (See `_decode`, which also names the codec that was used.)
+    """
+    text, warnings, _ = _decode(data, headers)
+    return text, warnings
+
+
+def _decode(data: bytes, headers: Mapping[str, str]) -> tuple[str, list[str], str]:
+    """Decode `data` with the encoding feedparser would choose: text, warnings, codec.
+
     Follows RFC 3023 as feedparser applies it: the HTTP charset, the XML
     declaration and the byte order mark, then its fixed fallbacks.
 
@@ -273,7 +282,7 @@ def decode_like_feedparser(data: bytes, headers: Mapping[str, str]) -> tuple[str
             continue
         if proposal != chosen:
             warnings = [f"encoding: document declared as {chosen}, but parsed as {proposal}"]
-        return text, warnings
+        return text, warnings, proposal
     raise Unsure("no encoding decodes the document")
 
 
@@ -1043,14 +1052,23 @@ def parse_fast(
     response_headers = dict(headers or {})
     if url and "content-location" not in response_headers:
         response_headers["content-location"] = url
-    text, warnings = decode_like_feedparser(data, response_headers)
+    text, warnings, codec = _decode(data, response_headers)
+    # Text that strict UTF-8 decoding gave encodes back to the very bytes it came
+    # from (without the byte order mark): libxml2 gets them without a new encoding.
+    utf8: bytes | None = None
+    if codec.lower().replace("_", "-") in ("utf-8", "utf8"):
+        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if text.startswith("<?xml"):
         end = text.find(">")
         text = text[end + 1 :]
+        if utf8 is not None:
+            utf8 = utf8[utf8.find(b">") + 1 :]
     if "xmlns" in text:
         _check_declarations(text)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser=_xml_parser())
+        root = etree.fromstring(
+            utf8 if utf8 is not None else text.encode("utf-8"), parser=_xml_parser()
+        )
     except etree.XMLSyntaxError as error:
         raise Unsure(f"not well-formed for libxml2: {error}") from None
     version = _version(root)
