@@ -381,14 +381,17 @@ def _looks_like_html(value: str) -> bool:
     return all(name in html.entities.entitydefs for name in _NAMED_ENTITY.findall(value))
 
 
+_SHORT_CONTENT_TYPES = {
+    "text": "text/plain",
+    "plain": "text/plain",
+    "html": "text/html",
+    "xhtml": "application/xhtml+xml",
+}
+
+
 def _content_type_of(value: str) -> str:
     value = value.lower()
-    return {
-        "text": "text/plain",
-        "plain": "text/plain",
-        "html": "text/html",
-        "xhtml": "application/xhtml+xml",
-    }.get(value, value)
+    return _SHORT_CONTENT_TYPES.get(value, value)
 
 
 def _xml_escape(value: str) -> str:
@@ -460,21 +463,35 @@ def _check_declarations(text: str) -> None:
             raise Unsure(f"prefix {prefix!r} is used for another known namespace")
 
 
+# Tag -> name, for the tags whose name does not depend on the element's own
+# prefix (no namespace, or a namespace feedparser knows): most of them.
+_names_of_tags: dict[str, str] = {}
+
+
 def _name(element: _Element) -> str:
     """The name feedparser dispatches an element on (`dc_creator`, `title`, ...)."""
     tag = element.tag
     if not isinstance(tag, str):
         return ""
+    name = _names_of_tags.get(tag)
+    if name is not None:
+        return name
     if tag[0] != "{":
-        return tag.lower()
-    namespace, local = tag[1:].split("}", 1)
-    lowered = namespace.lower()
-    if "backend.userland.com/rss" in lowered:
-        lowered = "http://backend.userland.com/rss"
-    prefix = _NAMESPACES.get(lowered)
-    if prefix is None:
-        prefix = (element.prefix or "").lower()
-    return f"{prefix}_{local.lower()}" if prefix else local.lower()
+        name = tag.lower()
+    else:
+        namespace, local = tag[1:].split("}", 1)
+        lowered = namespace.lower()
+        if "backend.userland.com/rss" in lowered:
+            lowered = "http://backend.userland.com/rss"
+        prefix = _NAMESPACES.get(lowered)
+        if prefix is None:
+            prefix = (element.prefix or "").lower()
+            return f"{prefix}_{local.lower()}" if prefix else local.lower()
+        name = f"{prefix}_{local.lower()}" if prefix else local.lower()
+    if len(_names_of_tags) > 4096:
+        _names_of_tags.clear()
+    _names_of_tags[tag] = name
+    return name
 
 
 def _attributes(element: _Element) -> dict[str, str]:
@@ -527,6 +544,7 @@ class _Walker:
         self.base = base
         self.lang = language
         self.base_stack: list[str] = []
+        self.settled_base: str | None = None
         self.lang_stack: list[str | None] = []
         self.depth = 0
         self.version = version
@@ -545,12 +563,21 @@ class _Walker:
     # -- scoping (xml:base, xml:lang, depth), as feedparser's unknown_starttag/endtag
     def _open(self, attrs: dict[str, str], name: str) -> None:
         self.depth += 1
-        given = attrs.get("xml:base", attrs.get("base")) or self.base
-        if self.base:
-            self.base = _safe_absolute(self.base, given) or self.base
+        lang: str | None
+        if attrs or self.base is not self.settled_base:
+            given = attrs.get("xml:base", attrs.get("base")) or self.base
+            if self.base:
+                base = _safe_absolute(self.base, given) or self.base
+            else:
+                base = _urljoin(self.base, given)
+            if not attrs and base == self.base:
+                # This base resolves to itself: until it changes, an element
+                # without attributes keeps it (the common case, skipped above).
+                self.settled_base = self.base
+            self.base = base
+            lang = attrs.get("xml:lang", attrs.get("lang"))
         else:
-            self.base = _urljoin(self.base, given)
-        lang: str | None = attrs.get("xml:lang", attrs.get("lang"))
+            lang = None
         if lang == "":
             lang = None
         elif lang is None:
