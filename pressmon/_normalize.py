@@ -8,6 +8,7 @@ stable id is derived.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,7 +23,7 @@ from pressmon.models import Article, DatePrecision, ParsedFeed, Source, make_art
 __all__ = ["FeedContext", "normalize_entry", "normalize_feed", "read_date", "unique"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FeedContext:
     """What every entry of one feed shares."""
 
@@ -30,6 +31,11 @@ class FeedContext:
     site_url: str | None
     name: str | None
     language: str | None
+
+    @functools.cached_property
+    def source(self) -> Source:
+        """The source of the entries that do not name their own publisher (built once)."""
+        return Source(name=self.name, url=self.site_url, feed_url=self.feed_url)
 
 
 def read_date(raw: RawDate | None) -> tuple[datetime | None, DatePrecision | None]:
@@ -91,11 +97,14 @@ def normalize_entry(entry: RawEntry, context: FeedContext, *, fetched_at: dateti
     language = normalize_language(entry.language) or context.language
     if language is None:
         language = detect_language(f"{title}\n{summary}\n{text}")
-    source = Source(
-        name=entry.source_name or context.name,
-        url=canonicalize_url(entry.source_url) if entry.source_name else context.site_url,
-        feed_url=context.feed_url,
-    )
+    if entry.source_name:
+        source = Source(
+            name=entry.source_name,
+            url=canonicalize_url(entry.source_url),
+            feed_url=context.feed_url,
+        )
+    else:
+        source = context.source
     image = canonicalize_url(entry.image, base) if entry.image else None
     # The id keys on the feed, not on the per-entry publisher: a story keeps its
     # id even when the feed names another outlet in its <source>.

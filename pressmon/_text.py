@@ -137,16 +137,28 @@ def _paragraphs(raw: str, paragraph_mark: str, line_mark: str) -> str:
     # In HTML a line break in the source is only a space: every run of
     # whitespace, newlines included, becomes one space, in one pass over the
     # whole text (the marks are not whitespace, so no run crosses a boundary).
+    # Block by block (no run crosses a mark), a block that is already collapsed
+    # (no whitespace but single inner spaces: a printable string has no other
+    # whitespace than " ") is kept as it is instead of being split into words.
     paragraphs = []
-    for block in " ".join(raw.split()).split(paragraph_mark):
+    for block in raw.split(paragraph_mark):
+        if not _is_collapsed(block):
+            block = " ".join(block.split())
         if line_mark in block:
             lines = [line.strip() for line in block.split(line_mark)]
-            paragraph = "\n".join(line for line in lines if line)
-        else:
-            paragraph = block.strip()
-        if paragraph:
-            paragraphs.append(paragraph)
+            block = "\n".join(line for line in lines if line)
+        if block:
+            paragraphs.append(block)
     return "\n\n".join(paragraphs)
+
+
+def _is_collapsed(text: str) -> bool:
+    """True only when `" ".join(text.split()) == text`, decided without splitting.
+
+    False only means "not sure": the printable test also rules out control
+    characters, which are not whitespace.
+    """
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 _local = threading.local()

@@ -161,3 +161,36 @@ def _html_values(data: bytes) -> list[str]:
         for text in (entry.summary, *entry.content)
         if text is not None and text.is_html
     ]
+
+
+def _paragraphs_reference(raw: str, paragraph_mark: str, line_mark: str) -> str:
+    """The paragraph rule written plainly: collapse all whitespace, then cut at the marks."""
+    paragraphs = []
+    for block in " ".join(raw.split()).split(paragraph_mark):
+        if line_mark in block:
+            lines = [line.strip() for line in block.split(line_mark)]
+            paragraph = "\n".join(line for line in lines if line)
+        else:
+            paragraph = block.strip()
+        if paragraph:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
+_PARAGRAPH_PIECES = st.sampled_from(
+    ["a", "Été", " ", "  ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "\x1c", "\u2028", "\x00",
+     "\x01", "\ue000", "\ue001", "x y", " z ", "«", "\u200b"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.lists(_PARAGRAPH_PIECES, max_size=40).map("".join), st.text()))
+def test_paragraphs_keep_already_collapsed_blocks_as_the_plain_rule_would(raw: str) -> None:
+    """Keeping a block that has no whitespace to collapse gives what collapsing every
+    whitespace run of the whole text, then cutting at the marks, gives."""
+    from pressmon._text import _is_collapsed, _paragraphs
+
+    if _is_collapsed(raw):
+        assert " ".join(raw.split()) == raw
+    for marks in (("\x00", "\x01"), ("\ue000", "\ue001")):
+        assert _paragraphs(raw, *marks) == _paragraphs_reference(raw, *marks)

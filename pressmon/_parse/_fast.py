@@ -212,6 +212,15 @@ def _chardet_installed() -> bool:
 def decode_like_feedparser(data: bytes, headers: Mapping[str, str]) -> tuple[str, list[str]]:
     """Decode `data` with the encoding feedparser would choose, and its warnings.
 
+    (See `_decode`, which also names the codec that was used.)
+    """
+    text, warnings, _ = _decode(data, headers)
+    return text, warnings
+
+
+def _decode(data: bytes, headers: Mapping[str, str]) -> tuple[str, list[str], str]:
+    """Decode `data` with the encoding feedparser would choose: text, warnings, codec.
+
     Follows RFC 3023 as feedparser applies it: the HTTP charset, the XML
     declaration and the byte order mark, then its fixed fallbacks.
 
@@ -273,7 +282,7 @@ def decode_like_feedparser(data: bytes, headers: Mapping[str, str]) -> tuple[str
             continue
         if proposal != chosen:
             warnings = [f"encoding: document declared as {chosen}, but parsed as {proposal}"]
-        return text, warnings
+        return text, warnings, proposal
     raise Unsure("no encoding decodes the document")
 
 
@@ -372,14 +381,17 @@ def _looks_like_html(value: str) -> bool:
     return all(name in html.entities.entitydefs for name in _NAMED_ENTITY.findall(value))
 
 
+_SHORT_CONTENT_TYPES = {
+    "text": "text/plain",
+    "plain": "text/plain",
+    "html": "text/html",
+    "xhtml": "application/xhtml+xml",
+}
+
+
 def _content_type_of(value: str) -> str:
     value = value.lower()
-    return {
-        "text": "text/plain",
-        "plain": "text/plain",
-        "html": "text/html",
-        "xhtml": "application/xhtml+xml",
-    }.get(value, value)
+    return _SHORT_CONTENT_TYPES.get(value, value)
 
 
 def _xml_escape(value: str) -> str:
@@ -451,21 +463,35 @@ def _check_declarations(text: str) -> None:
             raise Unsure(f"prefix {prefix!r} is used for another known namespace")
 
 
+# Tag -> name, for the tags whose name does not depend on the element's own
+# prefix (no namespace, or a namespace feedparser knows): most of them.
+_names_of_tags: dict[str, str] = {}
+
+
 def _name(element: _Element) -> str:
     """The name feedparser dispatches an element on (`dc_creator`, `title`, ...)."""
     tag = element.tag
     if not isinstance(tag, str):
         return ""
+    name = _names_of_tags.get(tag)
+    if name is not None:
+        return name
     if tag[0] != "{":
-        return tag.lower()
-    namespace, local = tag[1:].split("}", 1)
-    lowered = namespace.lower()
-    if "backend.userland.com/rss" in lowered:
-        lowered = "http://backend.userland.com/rss"
-    prefix = _NAMESPACES.get(lowered)
-    if prefix is None:
-        prefix = (element.prefix or "").lower()
-    return f"{prefix}_{local.lower()}" if prefix else local.lower()
+        name = tag.lower()
+    else:
+        namespace, local = tag[1:].split("}", 1)
+        lowered = namespace.lower()
+        if "backend.userland.com/rss" in lowered:
+            lowered = "http://backend.userland.com/rss"
+        prefix = _NAMESPACES.get(lowered)
+        if prefix is None:
+            prefix = (element.prefix or "").lower()
+            return f"{prefix}_{local.lower()}" if prefix else local.lower()
+        name = f"{prefix}_{local.lower()}" if prefix else local.lower()
+    if len(_names_of_tags) > 4096:
+        _names_of_tags.clear()
+    _names_of_tags[tag] = name
+    return name
 
 
 def _attributes(element: _Element) -> dict[str, str]:
@@ -518,6 +544,7 @@ class _Walker:
         self.base = base
         self.lang = language
         self.base_stack: list[str] = []
+        self.settled_base: str | None = None
         self.lang_stack: list[str | None] = []
         self.depth = 0
         self.version = version
@@ -536,12 +563,21 @@ class _Walker:
     # -- scoping (xml:base, xml:lang, depth), as feedparser's unknown_starttag/endtag
     def _open(self, attrs: dict[str, str], name: str) -> None:
         self.depth += 1
-        given = attrs.get("xml:base", attrs.get("base")) or self.base
-        if self.base:
-            self.base = _safe_absolute(self.base, given) or self.base
+        lang: str | None
+        if attrs or self.base is not self.settled_base:
+            given = attrs.get("xml:base", attrs.get("base")) or self.base
+            if self.base:
+                base = _safe_absolute(self.base, given) or self.base
+            else:
+                base = _urljoin(self.base, given)
+            if not attrs and base == self.base:
+                # This base resolves to itself: until it changes, an element
+                # without attributes keeps it (the common case, skipped above).
+                self.settled_base = self.base
+            self.base = base
+            lang = attrs.get("xml:lang", attrs.get("lang"))
         else:
-            self.base = _urljoin(self.base, given)
-        lang: str | None = attrs.get("xml:lang", attrs.get("lang"))
+            lang = None
         if lang == "":
             lang = None
         elif lang is None:
@@ -1043,14 +1079,23 @@ def parse_fast(
     response_headers = dict(headers or {})
     if url and "content-location" not in response_headers:
         response_headers["content-location"] = url
-    text, warnings = decode_like_feedparser(data, response_headers)
+    text, warnings, codec = _decode(data, response_headers)
+    # Text that strict UTF-8 decoding gave encodes back to the very bytes it came
+    # from (without the byte order mark): libxml2 gets them without a new encoding.
+    utf8: bytes | None = None
+    if codec.lower().replace("_", "-") in ("utf-8", "utf8"):
+        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if text.startswith("<?xml"):
         end = text.find(">")
         text = text[end + 1 :]
+        if utf8 is not None:
+            utf8 = utf8[utf8.find(b">") + 1 :]
     if "xmlns" in text:
         _check_declarations(text)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser=_xml_parser())
+        root = etree.fromstring(
+            utf8 if utf8 is not None else text.encode("utf-8"), parser=_xml_parser()
+        )
     except etree.XMLSyntaxError as error:
         raise Unsure(f"not well-formed for libxml2: {error}") from None
     version = _version(root)
