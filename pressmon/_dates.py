@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from pressmon.models import DatePrecision
@@ -62,77 +62,7 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-# The two shapes nearly every feed date has, read without the general parsers
-# (dateutil's isoparse, email.utils) at a fifth of the cost: a complete ISO
-# 8601 date and time (no fraction of a second) and an RFC 2822 date with
-# seconds and a numeric or UTC zone. Whatever these fast readings cannot build
-# (an impossible day, hour 24, an offset of a day or more) goes to the general
-# parser, so the answer is always the general parser's; tests/test_dates.py
-# compares the two readings.
-_ISO_COMMON = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
-    r"(Z|[+-][0-9]{2}:?[0-9]{2})?"
-)
-_RFC2822_COMMON = re.compile(
-    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) "
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9][0-9]{3}) "
-    r"([0-9]{2}):([0-9]{2}):([0-9]{2}) (GMT|UTC|UT|Z|[+-][0-9]{4})"
-)
-_MONTH_ABBREVIATIONS = {
-    name: number
-    for number, name in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-        start=1,
-    )
-}
-
-
-def _utc_from_parts(
-    year: str, month: int, day: str, hour: str, minute: str, second: str, offset_minutes: int
-) -> datetime | None:
-    """The UTC instant of a date and time at a UTC offset; None when datetime refuses it."""
-    try:
-        zone = timezone.utc if offset_minutes == 0 else timezone(timedelta(minutes=offset_minutes))
-        return datetime(
-            int(year), month, int(day), int(hour), int(minute), int(second), tzinfo=zone
-        ).astimezone(timezone.utc)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _read_iso_common(text: str) -> datetime | None:
-    """isoparse's reading of a complete ISO date and time, as UTC; None to ask isoparse."""
-    match = _ISO_COMMON.fullmatch(text)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, zone = match.groups()
-    offset = 0
-    if zone and zone != "Z":
-        hours, minutes = int(zone[1:3]), int(zone[-2:])
-        if hours > 23 or minutes > 59:
-            return None  # isoparse refuses some of these: let it say which
-        offset = (hours * 60 + minutes) * (-1 if zone[0] == "-" else 1)
-    return _utc_from_parts(year, int(month), day, hour, minute, second, offset)
-
-
-def _read_rfc2822_common(text: str) -> datetime | None:
-    """parsedate_to_datetime's reading of a common RFC 2822 date, as UTC; None to ask it."""
-    match = _RFC2822_COMMON.fullmatch(text)
-    if match is None:
-        return None
-    day, month, year, hour, minute, second, zone = match.groups()
-    offset = 0
-    if zone[0] in "+-":
-        # email.utils reads "+HHMM" as a number: HH hours and MM minutes (MM may exceed 59).
-        number = int(zone[1:])
-        offset = ((number // 100) * 60 + number % 100) * (-1 if zone[0] == "-" else 1)
-    return _utc_from_parts(year, _MONTH_ABBREVIATIONS[month], day, hour, minute, second, offset)
-
-
 def _parse_iso(text: str) -> ParsedDate | None:
-    common = _read_iso_common(text.strip())
-    if common is not None:
-        return common, "second"
     match = _ISO_PARTIAL.match(text)
     if match is None:
         compact = _COMPACT_DATE.match(text)
@@ -167,9 +97,6 @@ def _parse_iso(text: str) -> ParsedDate | None:
 
 
 def _parse_rfc2822(text: str) -> ParsedDate | None:
-    common = _read_rfc2822_common(text)
-    if common is not None:
-        return common, "second"
     try:
         value = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
