@@ -400,6 +400,7 @@ def test_results_keep_input_order_and_one_failure_never_raises(
     assert [result.url for result in results] == ["not a url", good, "ftp://example.org/feed", good]
     assert [result.ok for result in results] == [False, True, False, True]
     assert results[0].error is not None and results[0].error.kind == "connection"
+    assert "give an http:// or https:// URL" in results[0].error.message
     assert results[3].name == "named"
     assert sorted(seen) == [(done, 4) for done in range(1, 5)]
 

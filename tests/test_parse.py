@@ -8,6 +8,7 @@ arguments passed to ``parse_feed`` (the feed URL, headers).
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,18 @@ def test_bad_input_raises_parse_error_with_a_reason(data: bytes, message: str) -
     """Input that is not a feed raises ParseError whose message says why."""
     with pytest.raises(ParseError, match=message):
         parse_feed(data)
+
+
+def test_text_instead_of_bytes_is_refused_with_a_clear_error() -> None:
+    """A `str` (which has lost the encoding the feed declares) gets a TypeError saying to pass
+    the bytes; bytearray and memoryview are bytes and parse like them."""
+    data = (FEEDS / "rss20_fr.xml").read_bytes()
+    with pytest.raises(TypeError, match="takes the feed's bytes, not str"):
+        parse_feed(data.decode("utf-8"))  # type: ignore[arg-type]
+    when = datetime(2025, 6, 2, tzinfo=timezone.utc)
+    expected = parse_feed(data, fetched_at=when).articles
+    assert parse_feed(bytearray(data), fetched_at=when).articles == expected  # type: ignore[arg-type]
+    assert parse_feed(memoryview(data), fetched_at=when).articles == expected  # type: ignore[arg-type]
 
 
 def test_truncated_feed_keeps_what_it_can() -> None:

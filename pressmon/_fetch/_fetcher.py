@@ -579,7 +579,8 @@ class Fetcher:
                 return outcome(
                     failure=_failure(
                         "connection",
-                        f"unsupported URL {current!r}: only http(s) is fetched",
+                        f"unsupported URL {current!r}: give an http:// or https:// URL "
+                        "with a host name",
                     )
                 )
             if not allow_private:

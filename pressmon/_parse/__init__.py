@@ -128,6 +128,7 @@ def parse_feed(
     Raises:
         NotAFeedError: the bytes are an HTML page; `.feeds` lists the feeds it advertises.
         ParseError: the bytes are empty, binary, or no feed at all.
+        TypeError: `data` is not bytes (a `str` has lost the encoding the feed declares).
 
     Examples:
         >>> feed = parse_feed(b'<rss version="2.0"><channel><title>Demo</title>'
@@ -140,6 +141,12 @@ def parse_feed(
     # `pressmon._normalize` is the first to be imported.
     from pressmon._normalize import normalize_feed
 
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(
+            f"parse_feed takes the feed's bytes, not {type(data).__name__}: pass the bytes "
+            "as read or received (response.content, Path.read_bytes()), so that the encoding "
+            "the feed declares is honoured"
+        )
     headers = _lower_keys(headers)
-    raw = parse_raw(data, url=url, headers=headers)
+    raw = parse_raw(bytes(data), url=url, headers=headers)
     return normalize_feed(raw, url=url, headers=headers, fetched_at=fetched_at)
