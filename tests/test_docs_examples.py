@@ -189,6 +189,13 @@ def _commands(body: str) -> Iterator[str]:
             yield line.strip()
 
 
+def _run(argv: list[str], workspace: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run one example command in the workspace, output captured (3 minutes at most)."""
+    return subprocess.run(
+        argv, cwd=workspace, env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+
+
 def _run_shell(block: Block, workspace: Path, env: dict[str, str]) -> None:
     for command in _commands(block.body):
         if command.startswith("pip install"):
@@ -197,15 +204,7 @@ def _run_shell(block: Block, workspace: Path, env: dict[str, str]) -> None:
             continue
         expected = _EXPECTED_EXIT.search(command)
         code = int(expected.group(1)) if expected else 0
-        result = subprocess.run(
-            ["bash", "-o", "pipefail", "-c", command],
-            cwd=workspace,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
+        result = _run(["bash", "-o", "pipefail", "-c", command], workspace, env)
         assert result.returncode == code, (
             f"{block.where()}: `{command}` exited {result.returncode}, expected {code}\n"
             f"stdout:\n{result.stdout[-2000:]}\nstderr:\n{result.stderr[-2000:]}"
@@ -216,15 +215,7 @@ def _run_shell(block: Block, workspace: Path, env: dict[str, str]) -> None:
 def _run_python(block: Block, workspace: Path, env: dict[str, str]) -> None:
     script = workspace / f"example_{block.page.stem}_{block.line}.py"
     script.write_text(block.body, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, script.name],
-        cwd=workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    result = _run([sys.executable, script.name], workspace, env)
     assert result.returncode == 0, (
         f"{block.where()}: the Python example failed\n"
         f"stdout:\n{result.stdout[-2000:]}\nstderr:\n{result.stderr[-3000:]}"
@@ -247,15 +238,7 @@ def _check_parsed(block: Block, workspace: Path, env: dict[str, str]) -> None:
         code = "import sys, pressmon; pressmon.load_topic(sys.argv[1])"
     else:
         return  # a fragment (one table of a larger file): parsing it is the check
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(path)],
-        cwd=workspace,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _run([sys.executable, "-c", code, str(path)], workspace, env)
     assert result.returncode == 0, f"{block.where()}: invalid example\n{result.stderr[-2000:]}"
 
 
