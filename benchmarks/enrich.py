@@ -33,7 +33,6 @@ import gzip
 import json
 import multiprocessing
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _machine import machine
 from _smoke import shrink
 from extraction import find_corpus  # the benchmark beside this one finds the corpus
 
@@ -201,18 +201,6 @@ def contender_main(name: str, urls_file: str) -> None:
 
 
 # ---------------------------------------------------------------- driver
-
-
-def machine() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPU ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> int:

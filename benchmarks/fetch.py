@@ -29,7 +29,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -38,6 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _machine import machine
 from _smoke import shrink
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,18 +253,6 @@ def contender_main(name: str, urls_file: str, workers: int) -> None:
 
 
 # ---------------------------------------------------------------- driver
-
-
-def machine() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPU ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> int:

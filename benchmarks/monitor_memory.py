@@ -28,7 +28,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -44,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from _machine import machine  # noqa: E402 - a sibling module of the benchmarks
 from _smoke import shrink  # noqa: E402 - a sibling module of the benchmarks
 from detect import INSERTS, _corpus  # noqa: E402  (a sibling benchmark: its text and inserts)
 from fetch import _Responder  # noqa: E402  (a sibling benchmark: its loopback responder)
@@ -133,18 +133,6 @@ def run_monitor(config: Path, log: Path) -> dict[str, Any]:
         "exit": child.returncode,
         "peak_mb": usage.ru_maxrss / 1024,  # KiB on Linux
     }
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> int:

@@ -23,14 +23,13 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import platform
 import random
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from xml.sax.saxutils import escape
 
+from _machine import machine
 from _smoke import SMOKE, shrink
 
 FEEDS = 60
@@ -165,18 +164,6 @@ def _interleaved(
     return best
 
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -255,7 +242,7 @@ def main() -> None:
     results = _interleaved(args.repeat, contenders)
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
-    print(f"machine: {_machine()}")
+    print(f"machine: {machine()}")
     print(f"load average (1 min): {load_before:.2f} before, {load_after:.2f} after")
     print(
         f"input: {FEEDS} feeds x {ITEMS} items, {total_bytes / 1e6:.1f} MB; "
