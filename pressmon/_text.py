@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -163,6 +164,20 @@ def _is_collapsed(text: str) -> bool:
 
 _local = threading.local()
 
+_Parser = TypeVar("_Parser")
+
+
+def _new_html_parser(parser_class: Callable[..., _Parser]) -> _Parser:
+    """An HTML parser of either kind, reading markup the same way: nothing from the
+    network, no comments or processing instructions in the tree, no invented DOCTYPE."""
+    return parser_class(
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        default_doctype=False,
+        collect_ids=False,
+    )
+
 
 def _html_parser() -> HTMLParser:
     # lxml parsers must not be shared between threads: keep one per thread.
@@ -170,13 +185,7 @@ def _html_parser() -> HTMLParser:
     if parser is None:
         from lxml import html
 
-        parser = html.HTMLParser(
-            remove_comments=True,
-            remove_pis=True,
-            no_network=True,
-            default_doctype=False,
-            collect_ids=False,
-        )
+        parser = _new_html_parser(html.HTMLParser)
         _local.parser = parser
     return parser
 
@@ -188,13 +197,7 @@ def _text_parser() -> etree.HTMLParser:
     if parser is None:
         from lxml import etree
 
-        parser = etree.HTMLParser(
-            remove_comments=True,
-            remove_pis=True,
-            no_network=True,
-            default_doctype=False,
-            collect_ids=False,
-        )
+        parser = _new_html_parser(etree.HTMLParser)
         _local.text_parser = parser
     return parser
 
