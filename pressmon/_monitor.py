@@ -297,19 +297,18 @@ def pages_to_retry(config: MonitorConfig, store: Store, now: datetime) -> list[A
     seen within `full_text_retry_hours`: a page that timed out or answered 503 gets
     another chance on the next runs, so its story is not judged on its title alone.
     """
+    # The cheap tests first: most runs have no full text, or no failed page to retry.
     if not config.full_text_retry_hours:
+        return []
+    if not any(_full_text_mode(config, feed) for feed in config.all_feeds()):
+        return []
+    failed = store.failed_pages(now - timedelta(hours=config.full_text_retry_hours))
+    if not failed:
         return []
     enabled = {
         url for url, feed in _feeds_by_url(config, store).items() if _full_text_mode(config, feed)
     }
-    if not enabled:
-        return []
-    since = now - timedelta(hours=config.full_text_retry_hours)
-    return [
-        article
-        for article in store.failed_pages(since)
-        if article.source.feed_url in enabled and article.url
-    ]
+    return [article for article in failed if article.source.feed_url in enabled and article.url]
 
 
 @dataclass
@@ -623,6 +622,8 @@ class _Run:
 
     def record_retried(self, articles: Sequence[Article]) -> None:
         """Store what the pages tried again gave; detect again where the text changed."""
+        if not articles:
+            return
         feeds = _feeds_by_url(self.config, self.store)
         for article in articles:
             stored = self.store.find_article(article.id)
