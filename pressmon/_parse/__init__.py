@@ -1,7 +1,7 @@
 """Feed bytes -> [`ParsedFeed`][pressmon.ParsedFeed].
 
 The parsers in this package only turn bytes into raw records (`._raw`);
-`_normalize` makes articles of them. [`parse_feed`][pressmon.parse_feed] picks
+`._normalize` makes articles of them. [`parse_feed`][pressmon.parse_feed] picks
 the parser from the bytes themselves (JSON Feed or XML), refuses HTML pages
 with the list of feeds they advertise, and always hands XML parsers a
 document without DOCTYPE (`._xmlsafety`).
@@ -19,6 +19,7 @@ from typing import Literal
 from pressmon._parse._alternates import advertised_feeds
 from pressmon._parse._feedparser import parse_with_feedparser
 from pressmon._parse._jsonfeed import parse_json_feed
+from pressmon._parse._normalize import normalize_feed
 from pressmon._parse._raw import RawFeed
 from pressmon._parse._sniff import sniff
 from pressmon._parse._xmlsafety import make_xml_safe
@@ -136,11 +137,6 @@ def parse_feed(
         >>> feed.version, [article.title for article in feed.articles]
         ('rss20', ['Hello'])
     """
-    # Imported here, not at the top: `_normalize` reads this package's raw
-    # records (`._raw`), so a top-level import would make a cycle whenever
-    # `pressmon._normalize` is the first to be imported.
-    from pressmon._normalize import normalize_feed
-
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(
             f"parse_feed takes the feed's bytes, not {type(data).__name__}: pass the bytes "

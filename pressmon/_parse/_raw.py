@@ -3,7 +3,7 @@
 Each parser (feedparser, the JSON Feed reader, later a fast lxml path) turns
 bytes into these plain records and stops there: no URL canonicalization, no
 HTML-to-text, no date interpretation beyond what the format itself defines.
-`_normalize` turns them into [`Article`][pressmon.Article].
+`._normalize` turns them into [`Article`][pressmon.Article].
 Keeping the two apart lets parsers be compared field by field and lets
 normalization be one piece of code for every format.
 """
