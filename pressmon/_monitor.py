@@ -42,7 +42,7 @@ from pressmon._store import FeedState, RunLock, SQLiteStore, Store
 from pressmon.config import FeedConfig, FetchConfig, GithubSinkConfig, MonitorConfig, load_config
 from pressmon.exceptions import StateCorruptError
 from pressmon.models import Alert, Article, FeedReport, Flag, RunReport, StoryCopy
-from pressmon.sinks import DeliveryContext, DeliveryFailed, Sink, build_sink
+from pressmon.sinks import DeliveryContext, DeliveryFailed, ScheduledSink, Sink, build_sink
 
 __all__ = [
     "FeedRequestLike",
@@ -686,6 +686,8 @@ class _Run:
         errors = []
         for sink in sinks:
             pending = self.store.pending_alerts(sink.key)
+            if isinstance(sink, ScheduledSink):
+                pending = list(sink.due(pending, context))
             if not pending and not sink.always:
                 continue
             try:

@@ -30,7 +30,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -336,7 +336,15 @@ SinkConfig = Annotated[
 ]
 """One `[[sinks]]` table; `type` chooses which."""
 
-SINK_TYPES = ("console", "jsonl", "markdown", "html", "webhook", "github")
+
+def _sink_types() -> tuple[str, ...]:
+    """The `type` of every sink configuration in `SinkConfig`, in its order."""
+    (union, *_) = get_args(SinkConfig)
+    return tuple(get_args(model.model_fields["type"].annotation)[0] for model in get_args(union))
+
+
+SINK_TYPES = _sink_types()
+"""Every `[[sinks]] type` (each has a class in `pressmon.sinks.SINK_CLASSES`)."""
 
 
 class MonitorConfig(_Config):

@@ -222,3 +222,24 @@ def _chromium_service(url: str) -> bool:
 
     host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
     return host.endswith((".google.com", ".googleapis.com", ".gvt1.com", ".gstatic.com"))
+
+
+def test_every_sink_type_has_a_class_and_every_class_a_type() -> None:
+    """The config's sink types and the sink registry name the same sinks, and each builds."""
+    from pressmon.config import SINK_TYPES
+    from pressmon.sinks import SINK_CLASSES
+
+    assert set(SINK_TYPES) == set(SINK_CLASSES)
+    examples = {
+        "console": ConsoleSinkConfig(type="console"),
+        "jsonl": JsonlSinkConfig(type="jsonl", path=Path("a.jsonl")),
+        "markdown": MarkdownSinkConfig(type="markdown", path=Path("a.md")),
+        "html": HtmlSinkConfig(type="html", path=Path("a.html")),
+        "webhook": WebhookSinkConfig(type="webhook", url="https://hooks.example/x"),
+        "github": GithubSinkConfig(type="github"),
+    }
+    for kind, config in examples.items():
+        sink = build_sink(config, stdout=io.StringIO())
+        assert sink.key == config.key(), kind
+    with pytest.raises(TypeError, match="not a sink configuration"):
+        build_sink(object())

@@ -1,4 +1,4 @@
-"""Where alerts go: one module per sink, all behind the small `Sink` protocol.
+"""Where alerts go: one module per sink, all behind the small `Sink` protocol (`._base`).
 
 A sink receives the alerts that it has not received yet and raises when it could
 not take them; the monitor then keeps them in the outbox and the next run tries
@@ -14,94 +14,59 @@ that a reader sees it only once.
 `webhook`    a JSON (or Slack) POST per alert, retried, idempotent
 `github`     a job summary and `::notice` annotations in GitHub Actions
 =============  ==========================================================
+
+To add a sink: write its module here (a class taking `(config, *, stdout=None)`
+with `key`, `always` and `deliver`), its configuration class in
+`pressmon/config.py` (a `type` literal, added to `SinkConfig`), and one line in
+`SINK_CLASSES` below; `tests/test_sinks.py` checks the two lists agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol, TextIO
+import importlib
+from typing import Any, TextIO
 
-from pressmon.models import Alert
+from pressmon.sinks._base import DeliveryContext, DeliveryFailed, ScheduledSink, Sink
 
-__all__ = ["DeliveryContext", "DeliveryFailed", "Sink", "build_sink"]
+__all__ = [
+    "SINK_CLASSES",
+    "DeliveryContext",
+    "DeliveryFailed",
+    "ScheduledSink",
+    "Sink",
+    "build_sink",
+]
+
+SINK_CLASSES: dict[str, str] = {
+    "console": "pressmon.sinks._console:ConsoleSink",
+    "jsonl": "pressmon.sinks._jsonl:JsonlSink",
+    "markdown": "pressmon.sinks._markdown:MarkdownSink",
+    "html": "pressmon.sinks._html:HtmlSink",
+    "webhook": "pressmon.sinks._webhook:WebhookSink",
+    "github": "pressmon.sinks._github:GithubSink",
+}
+"""Each `[[sinks]] type` and the class that delivers it (imported when first built)."""
 
 
-@dataclass(frozen=True)
-class DeliveryContext:
-    """What a sink may want to know besides the alerts."""
+def build_sink(config: Any, *, stdout: TextIO | None = None) -> Sink:
+    """Make the sink a `[[sinks]]` table describes.
 
-    started: datetime
-    """When the run started (UTC)."""
-    daily_counts: Sequence[tuple[str, str, int]] = ()
-    """Alerts of the last days, as (UTC day `YYYY-MM-DD`, source name, count)."""
-    feeds_checked: int = 0
-    """Feeds fetched by this run."""
-    feeds_failed: int = 0
-    """Feeds that failed in this run."""
-    notes: Sequence[str] = field(default_factory=tuple)
-    """Short remarks for the digest (failing feeds, moved feeds)."""
+    Args:
+        config: one of the sink configurations of `pressmon.config` (its `type` picks
+            the class).
+        stdout: where sinks that print (console, GitHub annotations) write.
 
+    Returns:
+        The sink, ready to deliver.
 
-class DeliveryFailed(Exception):
-    """A sink could not take every alert.
-
-    Attributes:
-        delivered: ids of the alerts it did take before failing (they are not sent again).
+    Raises:
+        TypeError: `config` is not a sink configuration.
     """
-
-    def __init__(self, message: str, delivered: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.delivered = tuple(delivered)
-
-
-class Sink(Protocol):
-    """A place alerts are delivered to."""
-
-    key: str
-    """The sink's identity in the state file (the delivery records); never a secret."""
-    always: bool
-    """Call `deliver` even when there is no new alert (digests say "nothing new")."""
-
-    def deliver(self, alerts: Sequence[Alert], context: DeliveryContext) -> None:
-        """Deliver the alerts, or raise (`DeliveryFailed` to report a partial delivery)."""
-        ...
-
-
-def build_sink(config: object, *, stdout: TextIO | None = None) -> Sink:
-    """Make the sink a `[[sinks]]` table describes."""
-    from pressmon.config import (
-        ConsoleSinkConfig,
-        GithubSinkConfig,
-        HtmlSinkConfig,
-        JsonlSinkConfig,
-        MarkdownSinkConfig,
-        WebhookSinkConfig,
-    )
-
-    if isinstance(config, ConsoleSinkConfig):
-        from pressmon.sinks._console import ConsoleSink
-
-        return ConsoleSink(config, stdout)
-    if isinstance(config, JsonlSinkConfig):
-        from pressmon.sinks._jsonl import JsonlSink
-
-        return JsonlSink(config)
-    if isinstance(config, MarkdownSinkConfig):
-        from pressmon.sinks._markdown import MarkdownSink
-
-        return MarkdownSink(config)
-    if isinstance(config, HtmlSinkConfig):
-        from pressmon.sinks._html import HtmlSink
-
-        return HtmlSink(config)
-    if isinstance(config, WebhookSinkConfig):
-        from pressmon.sinks._webhook import WebhookSink
-
-        return WebhookSink(config)
-    if isinstance(config, GithubSinkConfig):
-        from pressmon.sinks._github import GithubSink
-
-        return GithubSink(config, stdout)
-    raise TypeError(f"not a sink configuration: {type(config).__name__}")
+    kind = getattr(config, "type", None)
+    target = SINK_CLASSES.get(kind) if isinstance(kind, str) else None
+    if target is None:
+        raise TypeError(f"not a sink configuration: {type(config).__name__}")
+    module_name, _, class_name = target.partition(":")
+    sink_class = getattr(importlib.import_module(module_name), class_name)
+    sink: Sink = sink_class(config, stdout=stdout)
+    return sink

@@ -10,7 +10,7 @@ from typing import TextIO
 from pressmon._render import Style
 from pressmon.config import ConsoleSinkConfig
 from pressmon.models import Alert
-from pressmon.sinks import DeliveryContext
+from pressmon.sinks._base import DeliveryContext
 from pressmon.sinks._common import date_label, evidence_segments, source_label, title_of
 
 __all__ = ["ConsoleSink", "format_table"]
@@ -71,9 +71,9 @@ class ConsoleSink:
 
     always = False
 
-    def __init__(self, config: ConsoleSinkConfig, stream: TextIO | None = None) -> None:
+    def __init__(self, config: ConsoleSinkConfig, *, stdout: TextIO | None = None) -> None:
         self.key = config.key()
-        self.stream = stream if stream is not None else sys.stdout
+        self.stream = stdout if stdout is not None else sys.stdout
         self.color = config.color
 
     def deliver(self, alerts: Sequence[Alert], context: DeliveryContext) -> None:

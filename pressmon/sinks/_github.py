@@ -15,7 +15,7 @@ from typing import TextIO
 
 from pressmon.config import GithubSinkConfig
 from pressmon.models import Alert
-from pressmon.sinks import DeliveryContext
+from pressmon.sinks._base import DeliveryContext
 from pressmon.sinks._common import source_label, title_of
 from pressmon.sinks._markdown import render_markdown
 
@@ -50,9 +50,9 @@ class GithubSink:
 
     always = True
 
-    def __init__(self, config: GithubSinkConfig, stream: TextIO | None = None) -> None:
+    def __init__(self, config: GithubSinkConfig, *, stdout: TextIO | None = None) -> None:
         self.key = config.key()
-        self.stream = stream if stream is not None else sys.stdout
+        self.stream = stdout if stdout is not None else sys.stdout
         self.annotations = config.annotations
         self.summary = config.summary
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
+from typing import TextIO
 
 from pressmon.config import HtmlSinkConfig
 from pressmon.models import Alert
-from pressmon.sinks import DeliveryContext
+from pressmon.sinks._base import DeliveryContext
 from pressmon.sinks._common import date_label, evidence_segments, source_label, title_of
 from pressmon.sinks._markdown import write_atomically
 
@@ -189,7 +190,7 @@ class HtmlSink:
 
     always = True
 
-    def __init__(self, config: HtmlSinkConfig) -> None:
+    def __init__(self, config: HtmlSinkConfig, *, stdout: TextIO | None = None) -> None:
         self.key = config.key()
         self.path = config.path
         self.title = config.title

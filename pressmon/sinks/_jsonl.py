@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from typing import TextIO
 
 from pressmon._crash import crash_point
 from pressmon.config import JsonlSinkConfig
 from pressmon.models import Alert
-from pressmon.sinks import DeliveryContext
+from pressmon.sinks._base import DeliveryContext
 
 __all__ = ["JsonlSink", "read_ids"]
 
@@ -66,7 +67,7 @@ class JsonlSink:
 
     always = False
 
-    def __init__(self, config: JsonlSinkConfig) -> None:
+    def __init__(self, config: JsonlSinkConfig, *, stdout: TextIO | None = None) -> None:
         self.path = config.path
         self.key = config.key()
 

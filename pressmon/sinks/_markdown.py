@@ -9,10 +9,11 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from pressmon.config import MarkdownSinkConfig
 from pressmon.models import Alert
-from pressmon.sinks import DeliveryContext
+from pressmon.sinks._base import DeliveryContext
 from pressmon.sinks._common import date_label, evidence_segments, source_label, title_of
 
 __all__ = ["MarkdownSink", "escape", "render_markdown"]
@@ -91,7 +92,7 @@ class MarkdownSink:
 
     always = True
 
-    def __init__(self, config: MarkdownSinkConfig) -> None:
+    def __init__(self, config: MarkdownSinkConfig, *, stdout: TextIO | None = None) -> None:
         self.key = config.key()
         self.path = config.path
         self.title = config.title

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from pressmon._version import __version__
 from pressmon.config import WebhookSinkConfig
 from pressmon.models import Alert
-from pressmon.sinks import DeliveryContext, DeliveryFailed
+from pressmon.sinks._base import DeliveryContext, DeliveryFailed
 from pressmon.sinks._common import date_label, evidence_segments, source_label, title_of
 
 __all__ = ["WebhookSink", "slack_body"]
@@ -71,7 +71,7 @@ class WebhookSink:
 
     always = False
 
-    def __init__(self, config: WebhookSinkConfig) -> None:
+    def __init__(self, config: WebhookSinkConfig, *, stdout: TextIO | None = None) -> None:
         self.key = config.key()
         self._url = config.url
         self._headers = config.headers
