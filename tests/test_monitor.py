@@ -350,4 +350,3 @@ def test_topic_files_and_per_feed_topics(feed_server: FeedServer, tmp_path: Path
         ("alpine-us-expansion", "Renault's Alpine heads for America"),
         ("cupra-us-launch", cupra.title),
     ]
-
