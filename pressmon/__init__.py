@@ -35,6 +35,7 @@ from pressmon.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from pressmon._api import aenrich, afetch, discover_feeds, enrich, fetch
     from pressmon._detect import (
         Topic,
         builtin_topics,
@@ -43,9 +44,9 @@ if TYPE_CHECKING:
         load_topic,
         resolve_topics,
     )
-    from pressmon._enrich import MemoryPageCache, PageCache, aenrich, enrich
+    from pressmon._enrich import MemoryPageCache, PageCache
     from pressmon._extract import extract_article
-    from pressmon._fetch import Fetcher, afetch, discover_feeds, fetch, google_news_url
+    from pressmon._fetch import Fetcher, google_news_url
     from pressmon._monitor import run_monitor
     from pressmon._parse import parse_feed
     from pressmon._parse._pool import parse_feeds
@@ -166,16 +167,16 @@ _LAZY: dict[str, str] = {
     "StoryCopy": "pressmon.models",
     "TermMatch": "pressmon.models",
     "Topic": "pressmon._detect",
-    "aenrich": "pressmon._enrich",
-    "afetch": "pressmon._fetch",
+    "aenrich": "pressmon._api",
+    "afetch": "pressmon._api",
     "builtin_topics": "pressmon._detect",
     "canonicalize_url": "pressmon._urls",
     "detect": "pressmon._detect",
-    "discover_feeds": "pressmon._fetch",
-    "enrich": "pressmon._enrich",
+    "discover_feeds": "pressmon._api",
+    "enrich": "pressmon._api",
     "explain": "pressmon._detect",
     "extract_article": "pressmon._extract",
-    "fetch": "pressmon._fetch",
+    "fetch": "pressmon._api",
     "google_news_url": "pressmon._fetch",
     "load_config": "pressmon.config",
     "load_topic": "pressmon._detect",

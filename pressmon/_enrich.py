@@ -3,7 +3,7 @@
 Many feeds carry a title and a one-line teaser (Google News carries titles
 only); the sentence that matters sits in the article page. `Enricher`
 decides which articles need their page (the *thin* rule, `is_thin`),
-fetches each page once with `get` (the fetcher's
+fetches each page once through a `PageFetcher` (the `Fetcher`'s
 limits, bounds, retries and private-address refusal), reads it with
 [`extract_article`][pressmon.extract_article] and returns new articles built by
 `merge`: the page's text, the feed's own title, summary, URL and id,
@@ -25,10 +25,7 @@ from pressmon._urls import canonicalize_url, is_http_url
 from pressmon.models import Article, Extraction, FetchResult
 
 if TYPE_CHECKING:
-    import httpx
-
     from pressmon._extract import EngineName
-    from pressmon._fetch._fetcher import Fetcher
     from pressmon.models import PageResponse
 
 __all__ = [
@@ -37,10 +34,8 @@ __all__ = [
     "FullTextMode",
     "MemoryPageCache",
     "PageCache",
+    "PageFetcher",
     "PageProgress",
-    "aenrich",
-    "enrich",
-    "enrich_results",
     "full_text_mode",
     "is_google_news_link",
     "is_thin",
@@ -71,6 +66,19 @@ GOOGLE_NEWS_MESSAGE = (
     "a Google News link: it leads to a news.google.com page that reaches the article only "
     "with JavaScript, so it is not followed; the title and publisher come from the feed"
 )
+
+
+class PageFetcher(Protocol):
+    """What enrichment needs to read pages: something that GETs a URL within its limits.
+
+    [`Fetcher.get`][pressmon.Fetcher] is the implementation: timeouts, size bounds,
+    retries, per-host politeness and the refusal of private addresses all live there,
+    so enrichment never talks HTTP itself.
+    """
+
+    async def get(self, url: str, *, allow_private: bool = False) -> PageResponse:
+        """GET `url`; never raise for a network or HTTP problem (`PageResponse.error`)."""
+        ...
 
 
 @runtime_checkable
@@ -271,11 +279,11 @@ def merge(article: Article, page: Article) -> Article:
 
 
 class Enricher:
-    """Read the pages of articles through one [`Fetcher`][pressmon.Fetcher], each page once.
+    """Read the pages of articles through one page fetcher, each page once.
 
     Args:
-        fetcher: the fetcher whose limits (global, per host), bounds (timeout,
-            deadline, size) and retries every page request shares.
+        fetcher: what GETs the pages (a [`Fetcher`][pressmon.Fetcher]: its limits,
+            bounds and retries are shared by every page request).
         mode: `"thin"` (only articles `is_thin` says need it) or
             `"all"` (every article with a link).
         allow_private_pages: follow links to loopback, private and link-local
@@ -286,7 +294,7 @@ class Enricher:
 
     def __init__(
         self,
-        fetcher: Fetcher,
+        fetcher: PageFetcher,
         *,
         mode: FullTextMode = "thin",
         allow_private_pages: bool = False,
@@ -399,141 +407,3 @@ class Enricher:
                 update["feed"] = result.feed.model_copy(update={"articles": articles})
             out.append(result.model_copy(update=update))
         return out
-
-
-async def enrich_results(
-    fetcher: Fetcher,
-    results: Sequence[FetchResult],
-    *,
-    full_text: bool | str,
-    allow_private_pages: bool = False,
-    progress: PageProgress | None = None,
-) -> list[FetchResult]:
-    """Enrich fetch results with `fetcher` when `full_text` asks for it (else return them)."""
-    mode = full_text_mode(full_text)
-    if mode is None:
-        return list(results)
-    enricher = Enricher(fetcher, mode=mode, allow_private_pages=allow_private_pages)
-    return await enricher.enrich_results(results, progress=progress)
-
-
-async def aenrich(
-    articles: Iterable[Article],
-    *,
-    mode: FullTextMode = "thin",
-    allow_private_pages: bool = False,
-    cache: PageCache | None = None,
-    engine: EngineName | None = None,
-    fetcher: Fetcher | None = None,
-    client: httpx.AsyncClient | None = None,
-    progress: PageProgress | None = None,
-    **options: Any,
-) -> list[Article]:
-    """Give thin articles the text of their web page (async); see [`enrich`][pressmon.enrich].
-
-    Takes the same arguments as [`enrich`][pressmon.enrich], and also `fetcher`:
-    a [`Fetcher`][pressmon.Fetcher] already in use (for example the one that
-    fetched the feeds), so that the pages share its limits and connections
-    (then give no `client` nor fetcher options).
-
-    Args:
-        articles: the articles to enrich (give only new ones).
-        mode: `"thin"` or `"all"`.
-        allow_private_pages: follow links to private addresses.
-        cache: a [`PageCache`][pressmon.PageCache] (default: a new in-memory one).
-        engine: the extraction engine (`"bs4"`, `"trafilatura"`, None: automatic).
-        fetcher: a [`Fetcher`][pressmon.Fetcher] to share; its client and limits are used.
-        client: an `httpx.AsyncClient` to send requests with (left open).
-        progress: called as `progress(done, total, article)` per article looked at.
-        **options: [`Fetcher`][pressmon.Fetcher] options, when no `fetcher` is given.
-
-    Returns:
-        The articles in the order given; the ones not looked at are unchanged.
-
-    Raises:
-        ValueError: both a `fetcher` and a `client` or fetcher options were given.
-
-    Examples:
-        >>> async with pressmon.Fetcher() as fetcher:  # doctest: +SKIP
-        ...     results = await fetcher.fetch(["https://example.org/feed.xml"])
-        ...     articles = await pressmon.aenrich(results[0].articles, fetcher=fetcher)
-    """
-    if fetcher is not None:
-        if client is not None or options:
-            raise ValueError("give either a fetcher or fetcher options (client, timeout, ...)")
-        enricher = Enricher(
-            fetcher, mode=mode, allow_private_pages=allow_private_pages, cache=cache, engine=engine
-        )
-        return await enricher.enrich(articles, progress=progress)
-    from pressmon._fetch._fetcher import Fetcher
-
-    async with Fetcher(client, **options) as own:
-        enricher = Enricher(
-            own, mode=mode, allow_private_pages=allow_private_pages, cache=cache, engine=engine
-        )
-        return await enricher.enrich(articles, progress=progress)
-
-
-def enrich(
-    articles: Iterable[Article],
-    *,
-    mode: FullTextMode = "thin",
-    allow_private_pages: bool = False,
-    cache: PageCache | None = None,
-    engine: EngineName | None = None,
-    client: httpx.AsyncClient | None = None,
-    progress: PageProgress | None = None,
-    **options: Any,
-) -> list[Article]:
-    """Give thin articles the text of their web page: follow each link, extract the main text.
-
-    Each article that needs it (`mode="thin"`: its text and summary are both
-    under 500 characters; `mode="all"`: every article with a link) has its
-    link fetched, within the fetcher's limits and bounds, and its page read
-    by [`extract_article`][pressmon.extract_article]. The article that comes back keeps
-    its id, URL, title and summary from the feed, takes the page's text and
-    language, and fills its missing date, authors and image from the page;
-    `article.extraction` says what happened (`ok`, `not_article`,
-    `failed`, `skipped`). A page that cannot be read leaves the feed's
-    text as it was. Each page is fetched once (`cache`). Articles already
-    read from a page (`extraction` set) are returned as they are.
-
-    Links to loopback, private and link-local addresses (a cloud metadata
-    service, the machine's own services) are not followed unless
-    `allow_private_pages=True`: they come back `skipped`. Google News
-    links (`news.google.com`) are `skipped` too: they reach the article
-    only with JavaScript.
-
-    Args:
-        articles: the articles to enrich (give only new ones).
-        mode: `"thin"` or `"all"`.
-        allow_private_pages: follow links to private addresses.
-        cache: a [`PageCache`][pressmon.PageCache] (default: a new in-memory one).
-        engine: the extraction engine (`"bs4"`, `"trafilatura"`, None: automatic).
-        client: an `httpx.AsyncClient` to send requests with (left open).
-        progress: called as `progress(done, total, article)` per article looked at.
-        **options: [`Fetcher`][pressmon.Fetcher] options (`timeout`, `deadline`,
-            `max_bytes`, `concurrency`, `per_host`, ...).
-
-    Returns:
-        The articles in the order given; the ones not looked at are unchanged.
-
-    Examples:
-        >>> (result,) = pressmon.fetch(["https://example.org/feed.xml"])  # doctest: +SKIP
-        >>> for article in pressmon.enrich(result.articles):  # doctest: +SKIP
-        ...     print(article.title, article.extraction and article.extraction.status)
-    """
-    from pressmon._fetch._fetcher import run_sync
-
-    return run_sync(
-        aenrich(
-            articles,
-            mode=mode,
-            allow_private_pages=allow_private_pages,
-            cache=cache,
-            engine=engine,
-            client=client,
-            progress=progress,
-            **options,
-        )
-    )

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pressmon._detect import TopicSpec, detect, resolve_topics
-from pressmon._enrich import FullTextMode, PageProgress, full_text_mode
+from pressmon._enrich import Enricher, FullTextMode, PageProgress, full_text_mode
 from pressmon._sources import LoadedSource, iter_path, read_bytes
+from pressmon._sync import run_sync
 from pressmon._urls import is_http_url
 from pressmon.exceptions import SourceError
 from pressmon.models import ScannedArticle, ScanResult
@@ -50,8 +51,7 @@ async def _aload(
     page_progress: PageProgress | None,
 ) -> list[LoadedSource]:
     """Fetch the URLs, read the other sources, then enrich every article: one fetcher for all."""
-    from pressmon._enrich import Enricher
-    from pressmon._fetch._fetcher import Fetcher
+    from pressmon._fetch import Fetcher  # here, not at the top: httpx only when needed
 
     urls = list(dict.fromkeys(name for name in names if is_http_url(name)))
     async with Fetcher(**(options or {})) as fetcher:
@@ -124,8 +124,6 @@ def scan(
     mode = full_text_mode(full_text)
     names = [os.fspath(source) for source in sources]
     if mode is not None or any(is_http_url(name) for name in names):
-        from pressmon._fetch._fetcher import run_sync
-
         everything = run_sync(
             _aload(
                 names,

@@ -59,10 +59,10 @@ def _fetch_options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {}
     timeout = getattr(args, "timeout", None)
     if timeout is not None:
-        from pressmon._fetch._fetcher import DEFAULT_TIMEOUT
+        from pressmon._fetch import _defaults
 
         options["deadline"] = timeout
-        options["timeout"] = min(timeout, DEFAULT_TIMEOUT)
+        options["timeout"] = min(timeout, _defaults.TIMEOUT)
     concurrency = getattr(args, "concurrency", None)
     if concurrency is not None:
         options["concurrency"] = concurrency
@@ -346,7 +346,7 @@ def _full_text_summary(results: Sequence[Any]) -> str:
 def _run_discover(
     parser: argparse.ArgumentParser, args: argparse.Namespace, out: TextIO, err: TextIO
 ) -> int:
-    from pressmon._fetch import discover_feeds
+    from pressmon._api import discover_feeds
     from pressmon._urls import is_http_url
     from pressmon.exceptions import FetchError
 

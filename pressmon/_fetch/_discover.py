@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
+from pressmon._parse import parse_feed
 from pressmon._parse._alternates import advertised_feeds
 from pressmon._parse._sniff import sniff
 from pressmon.exceptions import FetchError, ParseError
+from pressmon.models import FetchResult, PageResponse
 
-if TYPE_CHECKING:
-    from pressmon._fetch._fetcher import Fetcher
-
-__all__ = ["COMMON_PATHS", "discover"]
+__all__ = ["COMMON_PATHS", "FeedFinder", "discover"]
 
 COMMON_PATHS = ("/feed", "/rss", "/rss.xml", "/atom.xml", "/feed.xml", "/index.xml")
 """Where sites usually put their feed, tried when the page advertises none."""
 
 
-def _is_feed(data: bytes, url: str, headers: Mapping[str, str]) -> bool:
-    from pressmon._parse import parse_feed
+class FeedFinder(Protocol):
+    """What discovery needs: GET a page, fetch and parse feeds (the `Fetcher` does both)."""
 
+    async def get(self, url: str, *, allow_private: bool = False) -> PageResponse:
+        """GET a page."""
+        ...
+
+    async def fetch(self, feeds: Iterable[str]) -> Sequence[FetchResult]:
+        """Fetch and parse feeds, one result each, in order."""
+        ...
+
+
+def _is_feed(data: bytes, url: str, headers: Mapping[str, str]) -> bool:
     try:
         parse_feed(data, url=url, headers={k: v for k, v in headers.items() if k == "content-type"})
     except ParseError:
@@ -29,7 +38,7 @@ def _is_feed(data: bytes, url: str, headers: Mapping[str, str]) -> bool:
     return True
 
 
-async def _verified(fetcher: Fetcher, candidates: list[str]) -> list[str]:
+async def _verified(fetcher: FeedFinder, candidates: list[str]) -> list[str]:
     """Keep the candidates that really are feeds, once each (by the URL that answered)."""
     found: dict[str, str] = {}
     for result in await fetcher.fetch(candidates):
@@ -40,7 +49,7 @@ async def _verified(fetcher: Fetcher, candidates: list[str]) -> list[str]:
     return list(dict.fromkeys(found.values()))
 
 
-async def discover(fetcher: Fetcher, page_url: str, *, verify: bool = True) -> list[str]:
+async def discover(fetcher: FeedFinder, page_url: str, *, verify: bool = True) -> list[str]:
     """Return the feeds of the site at `page_url`.
 
     1. The page itself, when it is a feed.

@@ -25,10 +25,10 @@ import concurrent.futures
 import contextlib
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -41,9 +41,12 @@ from tenacity import (
     wait_random,
 )
 
+from pressmon._fetch import _defaults as defaults
 from pressmon._fetch._addresses import refuse_private
 from pressmon._fetch._body import BodyTooLarge, BoundedDecoder, CorruptBody, supported_encoding
+from pressmon._fetch._discover import discover
 from pressmon._fetch._headers import parse_max_age, parse_retry_after
+from pressmon._parse import parse_feed
 from pressmon._urls import is_http_url
 from pressmon._version import __version__
 from pressmon.exceptions import NotAFeedError, ParseError
@@ -57,43 +60,14 @@ from pressmon.models import (
 )
 
 __all__ = [
-    "DEFAULT_CONCURRENCY",
-    "DEFAULT_DEADLINE",
-    "DEFAULT_MAX_BYTES",
-    "DEFAULT_PER_HOST",
-    "DEFAULT_RETRIES",
-    "DEFAULT_TIMEOUT",
     "FEED_ACCEPT",
     "PAGE_ACCEPT",
     "USER_AGENT",
     "Fetcher",
     "Progress",
-    "afetch",
-    "fetch",
-    "run_sync",
 ]
 
-MiB = 1024 * 1024
-DEFAULT_TIMEOUT = 10.0
-"""Seconds to connect, and seconds without a byte while reading."""
-DEFAULT_DEADLINE = 30.0
-"""Seconds for one whole request: connection, headers and body."""
-DEFAULT_MAX_BYTES = 10 * MiB
-"""The largest body accepted, counted after decompression."""
-DEFAULT_CONCURRENCY = 64
-"""Requests in flight at once, over all hosts."""
-DEFAULT_PER_HOST = 2
-"""Requests in flight at once to one host (`host:port`)."""
-DEFAULT_RETRIES = 2
-"""Retries after the first attempt (so 3 requests at most) for retryable failures."""
-DEFAULT_BACKOFF = 1.0
-"""First retry wait in seconds; it doubles each time, plus up to as much random jitter."""
-DEFAULT_BACKOFF_MAX = 30.0
-"""The longest wait between two attempts computed by the backoff."""
-DEFAULT_RETRY_AFTER_CAP = 60.0
-"""The longest `Retry-After` honoured by waiting; a longer one ends the retries."""
-DEFAULT_MAX_REDIRECTS = 5
-"""Redirects followed before giving up."""
+MiB = defaults.MiB
 
 USER_AGENT = f"pressmon/{__version__} (+https://github.com/pressmon/pressmon)"
 """What pressmon calls itself in the `User-Agent` header."""
@@ -114,8 +88,6 @@ _TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-e
 
 Progress = Callable[[int, int, FetchResult], object]
 """`progress(done, total, result)`: called once per feed as soon as its result is ready."""
-
-_T = TypeVar("_T")
 
 
 @dataclass
@@ -293,16 +265,16 @@ class Fetcher:
         self,
         client: httpx.AsyncClient | None = None,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
-        deadline: float = DEFAULT_DEADLINE,
-        max_bytes: int = DEFAULT_MAX_BYTES,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        per_host: int = DEFAULT_PER_HOST,
-        retries: int = DEFAULT_RETRIES,
-        backoff: float = DEFAULT_BACKOFF,
-        backoff_max: float = DEFAULT_BACKOFF_MAX,
-        retry_after_cap: float = DEFAULT_RETRY_AFTER_CAP,
-        max_redirects: int = DEFAULT_MAX_REDIRECTS,
+        timeout: float = defaults.TIMEOUT,
+        deadline: float = defaults.DEADLINE,
+        max_bytes: int = defaults.MAX_BYTES,
+        concurrency: int = defaults.CONCURRENCY,
+        per_host: int = defaults.PER_HOST,
+        retries: int = defaults.RETRIES,
+        backoff: float = defaults.BACKOFF,
+        backoff_max: float = defaults.BACKOFF_MAX,
+        retry_after_cap: float = defaults.RETRY_AFTER_CAP,
+        max_redirects: int = defaults.MAX_REDIRECTS,
         user_agent: str | None = None,
         parse_in_thread: bool = False,
         parse_workers: int = 0,
@@ -832,115 +804,9 @@ class Fetcher:
         Raises:
             FetchError: the page could not be fetched and no usual path is a feed.
         """
-        from pressmon._fetch._discover import discover
-
         return await discover(self, page_url, verify=verify)
 
 
 def _parse(data: bytes, url: str, headers: Mapping[str, str]) -> ParsedFeed:
-    from pressmon._parse import parse_feed
-
+    # A module-level function, so that worker processes can receive it.
     return parse_feed(data, url=url, headers=headers)
-
-
-def run_sync(coroutine: Coroutine[Any, Any, _T]) -> _T:
-    """Run a coroutine to completion from synchronous code.
-
-    Inside a running event loop (a notebook, an async application) the
-    coroutine runs on a private loop in a worker thread instead.
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-async def afetch(
-    feeds: Iterable[str | FeedRequest],
-    *,
-    client: httpx.AsyncClient | None = None,
-    progress: Progress | None = None,
-    full_text: bool | str = False,
-    allow_private_pages: bool = False,
-    **options: Any,
-) -> list[FetchResult]:
-    """Fetch and parse many feeds concurrently (async); one result per feed, in order.
-
-    Never raises for a feed that fails: its result has `error` set.
-
-    Args:
-        feeds: URLs and/or [`FeedRequest`][pressmon.FeedRequest] objects (with the
-            previous ETag / Last-Modified for conditional requests).
-        client: an `httpx.AsyncClient` to use (left open); by default one is
-            made and closed.
-        progress: called as `progress(done, total, result)` per finished feed.
-        full_text: follow the links of thin articles (True or `"thin"`) or of
-            every article (`"all"`) and give them their page's text (see
-            [`enrich`][pressmon.enrich]); each page is fetched once, within the
-            same limits as the feeds.
-        allow_private_pages: with `full_text`, follow links to loopback,
-            private and link-local addresses too (refused by default).
-        **options: any [`Fetcher`][pressmon.Fetcher] option (`timeout`,
-            `deadline`, `max_bytes`, `concurrency`, `per_host`,
-            `retries`, `user_agent`, ...).
-
-    Returns:
-        One [`FetchResult`][pressmon.FetchResult] per feed, in the order given.
-
-    Examples:
-        >>> results = await pressmon.afetch(["https://example.org/feed.xml"])  # doctest: +SKIP
-    """
-    from pressmon._enrich import enrich_results, full_text_mode
-
-    full_text_mode(full_text)  # a bad value fails before any request
-    async with Fetcher(client, **options) as fetcher:
-        results = await fetcher.fetch(feeds, progress=progress)
-        return await enrich_results(
-            fetcher, results, full_text=full_text, allow_private_pages=allow_private_pages
-        )
-
-
-def fetch(
-    feeds: Iterable[str | FeedRequest],
-    *,
-    client: httpx.AsyncClient | None = None,
-    progress: Progress | None = None,
-    full_text: bool | str = False,
-    allow_private_pages: bool = False,
-    **options: Any,
-) -> list[FetchResult]:
-    """Fetch and parse many feeds concurrently; one result per feed, in the order given.
-
-    The synchronous face of [`afetch`][pressmon.afetch] (same arguments), for
-    scripts. Never raises for a feed that fails: its result has `error` set
-    with a `kind` and a message. With `full_text=True` the articles come
-    back enriched with their page's text (see [`enrich`][pressmon.enrich]).
-
-    Args:
-        feeds: URLs and/or [`FeedRequest`][pressmon.FeedRequest] objects.
-        client: an `httpx.AsyncClient` to use (left open).
-        progress: called as `progress(done, total, result)` per finished feed.
-        full_text: `False`, `True` / `"thin"` or `"all"`, as for
-            [`afetch`][pressmon.afetch].
-        allow_private_pages: with `full_text`, follow links to private addresses.
-        **options: any [`Fetcher`][pressmon.Fetcher] option.
-
-    Returns:
-        One [`FetchResult`][pressmon.FetchResult] per feed, in the order given.
-
-    Examples:
-        >>> for result in pressmon.fetch(["https://example.org/feed.xml"]):  # doctest: +SKIP
-        ...     print(result.url, result.error or len(result.articles))
-    """
-    return run_sync(
-        afetch(
-            feeds,
-            client=client,
-            progress=progress,
-            full_text=full_text,
-            allow_private_pages=allow_private_pages,
-            **options,
-        )
-    )
