@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from pressmon._enrich import MemoryPageCache, PageCache
     from pressmon._extract import extract_article
     from pressmon._fetch import Fetcher, google_news_url
-    from pressmon._monitor import run_monitor
+    from pressmon._monitor import arun_monitor, run_monitor
     from pressmon._parse import parse_feed
     from pressmon._parse._pool import parse_feeds
     from pressmon._scan import scan
@@ -120,6 +120,7 @@ __all__ = [
     "__version__",
     "aenrich",
     "afetch",
+    "arun_monitor",
     "builtin_topics",
     "canonicalize_url",
     "detect",
@@ -169,6 +170,7 @@ _LAZY: dict[str, str] = {
     "Topic": "pressmon._detect",
     "aenrich": "pressmon._api",
     "afetch": "pressmon._api",
+    "arun_monitor": "pressmon._monitor",
     "builtin_topics": "pressmon._detect",
     "canonicalize_url": "pressmon._urls",
     "detect": "pressmon._detect",

@@ -112,11 +112,11 @@ def _opml(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from pressmon._monitor import Progress, _secrets, run_monitor
+    from pressmon._monitor import Progress, run_monitor
     from pressmon.config import load_config
 
     config = load_config(args.config)
-    progress = Progress(err, quiet=args.quiet, verbose=args.verbose, secrets=_secrets(config))
+    progress = Progress(err, quiet=args.quiet, verbose=args.verbose, secrets=config.secrets())
     report = run_monitor(
         config,
         force=args.force,

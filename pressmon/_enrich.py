@@ -40,6 +40,7 @@ __all__ = [
     "is_google_news_link",
     "is_thin",
     "merge",
+    "needs_page",
 ]
 
 THIN_CHARS = 500
@@ -165,6 +166,15 @@ def is_thin(article: Article) -> bool:
     (a title only, a one-line teaser, a truncated excerpt).
     """
     return len(article.text.strip()) < THIN_CHARS and len(article.summary.strip()) < THIN_CHARS
+
+
+def needs_page(article: Article, mode: FullTextMode) -> bool:
+    """Whether full text in `mode` reads this article's page: in `"thin"` mode the thin
+    ones (`is_thin`), in `"all"` mode every one; never one already read or looked at
+    (`extraction` set)."""
+    if article.extraction is not None:
+        return False
+    return mode == "all" or is_thin(article)
 
 
 def is_google_news_link(url: str) -> bool:
@@ -317,10 +327,8 @@ class Enricher:
         """Pages requested so far (cache hits and shared requests excluded)."""
 
     def wants(self, article: Article) -> bool:
-        """True when `article` is one this enricher looks at."""
-        if article.extraction is not None:
-            return False  # already read from a page (or already looked at)
-        return self.mode == "all" or is_thin(article)
+        """True when `article` is one this enricher looks at (`needs_page` in its mode)."""
+        return needs_page(article, self.mode)
 
     async def page(self, url: str) -> Article:
         """Return the page at `url` as read, from the cache, a request in flight, or the web."""

@@ -43,6 +43,7 @@ from pydantic import (
     model_validator,
 )
 
+from pressmon._fetch import _defaults as fetch_defaults
 from pressmon.exceptions import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -175,25 +176,48 @@ class FeedConfig(_Config):
 
 
 class FetchConfig(_Config):
-    """How feeds are fetched (the `[fetch]` table)."""
+    """How feeds and their article pages are fetched (the `[fetch]` table).
 
-    timeout: float = Field(default=20.0, gt=0)
-    """Seconds to wait for each network step of one request."""
-    deadline: float = Field(default=60.0, gt=0)
-    """Seconds one feed may take in all (redirects and retries included)."""
-    concurrency: int = Field(default=8, ge=1, le=64)
-    """Feeds fetched at the same time."""
-    per_host: int = Field(default=2, ge=1, le=16)
-    """Requests at the same time to one host."""
-    retries: int = Field(default=1, ge=0, le=5)
-    """Retries of a transient failure (timeout, 5xx, 429) within one run."""
-    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
-    """Largest feed body accepted."""
+    The defaults are the [`Fetcher`][pressmon.Fetcher]'s (`pressmon/_fetch/_defaults.py`).
+    """
+
+    timeout: float = Field(default=fetch_defaults.TIMEOUT, gt=0)
+    """Seconds to connect, and seconds without a byte while reading."""
+    deadline: float = Field(default=fetch_defaults.DEADLINE, gt=0)
+    """Seconds for one attempt at one URL, start to finish (each retry and redirect gets its
+    own): stops a server that drips a byte a second."""
+    concurrency: int = Field(default=fetch_defaults.CONCURRENCY, ge=1, le=512)
+    """Requests in flight at once, over all hosts."""
+    per_host: int = Field(default=fetch_defaults.PER_HOST, ge=1, le=16)
+    """Requests in flight at once to one host."""
+    retries: int = Field(default=fetch_defaults.RETRIES, ge=0, le=5)
+    """Retries, within one run, of a failure that may pass (connection error, connect
+    timeout, 408, 429, 5xx); the next run tries again anyway."""
+    max_bytes: int = Field(default=fetch_defaults.MAX_BYTES, ge=1024)
+    """The largest body accepted, counted after decompression."""
     user_agent: str | None = None
     """The User-Agent header (default: pressmon's, with its version and URL)."""
     allow_private_pages: bool = False
     """With `full_text`, also follow item links to loopback, private and link-local
     addresses (refused by default: links come from third-party feeds)."""
+
+    def fetcher_options(self) -> dict[str, Any]:
+        """The [`Fetcher`][pressmon.Fetcher] arguments these settings give.
+
+        Returns:
+            Keyword arguments for `Fetcher(...)` (feeds and pages use the same).
+        """
+        options: dict[str, Any] = {
+            "timeout": self.timeout,
+            "deadline": self.deadline,
+            "max_bytes": self.max_bytes,
+            "concurrency": self.concurrency,
+            "per_host": self.per_host,
+            "retries": self.retries,
+        }
+        if self.user_agent:
+            options["user_agent"] = self.user_agent
+        return options
 
 
 class DedupConfig(_Config):
@@ -427,6 +451,48 @@ class MonitorConfig(_Config):
                 seen.add(feed.url)
                 unique.append(feed)
         return unique
+
+    def topics_for(self, feed: FeedConfig) -> tuple[str, ...] | None:
+        """The topics detected in a feed's articles: its own `topics`, else the top-level ones.
+
+        Args:
+            feed: one of this configuration's feeds.
+
+        Returns:
+            Topic names or files; None for every built-in topic.
+        """
+        return feed.topics if feed.topics is not None else self.topics
+
+    def full_text_for(self, feed: FeedConfig) -> Literal["thin", "all"] | None:
+        """Which of a feed's new items get their page read: its own `full_text`, else the
+        top-level one.
+
+        Args:
+            feed: one of this configuration's feeds.
+
+        Returns:
+            `"thin"` (items with little text), `"all"`, or None (none).
+        """
+        value = feed.full_text if feed.full_text is not None else self.full_text
+        if value is True or value == "thin":
+            return "thin"
+        return "all" if value == "all" else None
+
+    def secrets(self) -> list[str]:
+        """The secret values this configuration holds, to be kept out of every log line.
+
+        Returns:
+            Each webhook URL and header value, and the words of a header value long
+            enough to be a token (`Bearer TOKEN` gives the token too).
+        """
+        values = []
+        for sink in self.sinks:
+            if isinstance(sink, WebhookSinkConfig):
+                values.append(sink.url.get_secret_value())
+                headers = [value.get_secret_value() for value in sink.headers.values()]
+                values.extend(headers)
+                values.extend(part for value in headers for part in value.split() if len(part) >= 8)
+        return values
 
     def github_enabled(self, environ: Mapping[str, str] | None = None) -> bool:
         """Whether the GitHub Actions sink is on for this run.

@@ -8,6 +8,7 @@ itself stays; its presence means nothing.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import time
@@ -46,26 +47,52 @@ class RunLock:
             return False
         return True
 
+    def _open(self) -> int:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def _give_up(self, fd: int) -> StateLockedError:
+        os.close(fd)
+        return StateLockedError(
+            f"another pressmon run has held the state for {self.waited:.0f} s: "
+            "let it finish, or raise lock_timeout (the lock is released when that "
+            "process ends, even if it crashed)",
+            path=str(self.path.with_name(self.path.name[: -len(".lock")])),
+        )
+
     def acquire(self) -> None:
         """Take the lock, waiting for another run to finish.
 
         Raises:
             StateLockedError: still held after `timeout` seconds.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = self._open()
         started = time.monotonic()
         while not self._try_lock(fd):
             self.waited = time.monotonic() - started
             if self.waited >= self.timeout:
-                os.close(fd)
-                raise StateLockedError(
-                    f"another pressmon run has held the state for {self.waited:.0f} s: "
-                    "let it finish, or raise lock_timeout (the lock is released when that "
-                    "process ends, even if it crashed)",
-                    path=str(self.path.with_name(self.path.name[: -len(".lock")])),
-                )
+                raise self._give_up(fd)
             time.sleep(self.poll)
+        self.waited = time.monotonic() - started
+        self._fd = fd
+
+    async def acquire_async(self) -> None:
+        """Take the lock like `acquire`, waiting without blocking the event loop.
+
+        Raises:
+            StateLockedError: still held after `timeout` seconds.
+        """
+        fd = self._open()
+        started = time.monotonic()
+        try:
+            while not self._try_lock(fd):
+                self.waited = time.monotonic() - started
+                if self.waited >= self.timeout:
+                    raise self._give_up(fd)
+                await asyncio.sleep(self.poll)
+        except asyncio.CancelledError:
+            os.close(fd)
+            raise
         self.waited = time.monotonic() - started
         self._fd = fd
 

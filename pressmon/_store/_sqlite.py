@@ -72,18 +72,33 @@ class SQLiteStore:
         path: the database file; its directory is created when missing.
         busy_timeout: seconds to wait for another connection's write.
         check: run `PRAGMA quick_check` on open (finds damaged pages early).
+        any_thread: allow use from another thread than the one that opened it, one
+            thread at a time (a monitor run moves between its event loop and a
+            worker thread).
 
     Raises:
         StateCorruptError: not a pressmon database, or damaged.
         StateVersionError: written by a newer pressmon.
     """
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 30.0, check: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        busy_timeout: float = 30.0,
+        check: bool = True,
+        any_thread: bool = False,
+    ) -> None:
         self.path = Path(path)
         self._depth = 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+            self._db = sqlite3.connect(
+                self.path,
+                timeout=busy_timeout,
+                isolation_level=None,
+                check_same_thread=not any_thread,
+            )
         except sqlite3.Error as error:
             raise StoreError(f"cannot open the state file ({error})", path=str(self.path)) from None
         self._db.row_factory = sqlite3.Row
