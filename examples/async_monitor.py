@@ -3,9 +3,9 @@
     python examples/async_monitor.py CONFIG.toml
 
 Fetches the configuration's feeds with ``pressmon.afetch`` (without touching the
-state) to show what is flagged right now, then runs the monitor once (which
-remembers what it has already alerted) in a worker thread, so the event loop
-stays free.
+state) to show what is flagged right now, then runs the monitor once with
+``pressmon.arun_monitor`` (which remembers what it has already alerted): it
+fetches on this event loop and records in a worker thread, so the loop stays free.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ async def preview(config: pressmon.MonitorConfig) -> int:
 async def main(path: str) -> int:
     config = pressmon.load_config(path)
     await preview(config)
-    report = await asyncio.to_thread(pressmon.run_monitor, config)
+    report = await pressmon.arun_monitor(config)
     print(f"monitor: {len(report.alerts)} new alert(s), {report.pending} pending")
     for alert in report.alerts:
         also = f" (also in {len(alert.copies)} other source(s))" if alert.copies else ""

@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer, Route
-from httpserver import TestServer
+from httpserver import FeedRoute, TestServer
 from monitor_support import daily_items, rss, wire_items
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,10 +105,10 @@ def http_server() -> Iterator[TestServer]:
 
 
 @pytest.fixture
-def feed_server() -> Iterator[FeedServer]:
+def feed_server() -> Iterator[TestServer]:
     """The monitor tests' loopback server: a wire feed and a daily paper carrying its story."""
-    feeds = FeedServer().start()
-    feeds.routes["/wire.xml"] = Route(rss("Wire", wire_items()))
-    feeds.routes["/daily.xml"] = Route(rss("Daily", daily_items()))
+    feeds = TestServer().start()
+    feeds.routes["/wire.xml"] = FeedRoute(rss("Wire", wire_items()))
+    feeds.routes["/daily.xml"] = FeedRoute(rss("Daily", daily_items()))
     yield feeds
     feeds.stop()

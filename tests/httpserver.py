@@ -27,13 +27,14 @@ from __future__ import annotations
 import email.utils
 import functools
 import gzip
+import hashlib
 import socket
 import struct
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,6 +46,7 @@ from xml.sax.saxutils import escape
 __all__ = [
     "BILLION_LAUGHS",
     "Exchange",
+    "FeedRoute",
     "RecordedRequest",
     "Route",
     "TestServer",
@@ -61,7 +63,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass
 class RecordedRequest:
     """A request the server received."""
 
@@ -72,13 +74,20 @@ class RecordedRequest:
     """Header names lower-cased."""
     client_port: int
     """The client's port: requests on one keep-alive connection share it."""
+    body: bytes = b""
+    """The request body (a POST's)."""
+    target: str = ""
+    """The request line's target as sent (a proxy request's is a whole URL)."""
+    status: int | None = None
+    """The status the server answered with (None: no answer, a reset)."""
 
 
 class Exchange:
     """One request, and the ways to answer it."""
 
-    def __init__(self, handler: _Handler, hit: int) -> None:
+    def __init__(self, handler: _Handler, hit: int, record: RecordedRequest) -> None:
         self._handler = handler
+        self._record = record
         parts = urlsplit(handler.path)
         self.method: str = handler.command
         self.path: str = parts.path
@@ -86,11 +95,14 @@ class Exchange:
         self.headers: Message = handler.headers
         self.hit = hit
         """How many requests this path has received, this one included (1 for the first)."""
+        self.body: bytes = record.body
+        """The request body (a POST's)."""
 
     def respond(
         self, status: int = 200, body: bytes = b"", headers: Mapping[str, str] | None = None
     ) -> None:
         """Send a whole response with its Content-Length (the connection stays open)."""
+        self._record.status = status
         self._handler.send_response(status)
         names = {name.lower() for name in headers or {}}
         for name, value in (headers or {}).items():
@@ -107,6 +119,7 @@ class Exchange:
         The connection is closed after the exchange (the body has no declared end
         unless a Content-Length is given).
         """
+        self._record.status = status
         self._handler.close_connection = True
         self._handler.send_response(status)
         for name, value in (headers or {}).items():
@@ -195,6 +208,45 @@ def static_route(
         exchange.respond(status, payload, response)
 
     return route
+
+
+@dataclass
+class FeedRoute:
+    """A feed that changes during a test: fixed bytes with validators derived from them.
+
+    With `validators`, a 200 carries an ETag (a hash of the body) and a Last-Modified,
+    and a request whose If-None-Match matches gets 304. `statuses` are answered
+    first, one per request, before `status`; `delay` waits before answering. Change
+    its fields (or assign a new route) between runs to change the feed.
+    """
+
+    body: bytes = b""
+    content_type: str = "application/rss+xml; charset=utf-8"
+    status: int = 200
+    delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+    validators: bool = True
+    statuses: list[int] = field(default_factory=list)
+
+    @property
+    def etag(self) -> str:
+        """The body's ETag."""
+        return '"' + hashlib.sha256(self.body).hexdigest()[:16] + '"'
+
+    def __call__(self, exchange: Exchange) -> None:
+        status = self.statuses.pop(0) if self.statuses else self.status
+        if self.delay:
+            time.sleep(self.delay)
+        headers = dict(self.headers)
+        payload = self.body if status == 200 else b"error"
+        if status == 200:
+            headers["Content-Type"] = self.content_type
+            if self.validators:
+                headers["ETag"] = self.etag
+                headers["Last-Modified"] = _http_date(1_700_000_000)
+                if exchange.headers.get("If-None-Match") == self.etag:
+                    status, payload = 304, b""
+        exchange.respond(status, payload, headers)
 
 
 def status_route(
@@ -348,12 +400,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         owner = self.server.owner
         path = urlsplit(self.path).path
-        hit = owner._record(self, path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        hit, record = owner._record(self, path, body)
         try:
             if owner.latency:
                 time.sleep(owner.latency)
             route = owner._routes.get(path)
-            exchange = Exchange(self, hit)
+            exchange = Exchange(self, hit, record)
             if route is None:
                 exchange.respond(404, b"no such route", {"Content-Type": "text/plain"})
             else:
@@ -363,6 +417,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = _dispatch
     do_HEAD = _dispatch
+    do_POST = _dispatch
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output clean."""
@@ -431,7 +486,7 @@ class TestServer:
         self.stop()
 
     # bookkeeping
-    def _record(self, handler: _Handler, path: str) -> int:
+    def _record(self, handler: _Handler, path: str, body: bytes) -> tuple[int, RecordedRequest]:
         parts = urlsplit(handler.path)
         request = RecordedRequest(
             method=handler.command,
@@ -439,6 +494,8 @@ class TestServer:
             query=parts.query,
             headers={name.lower(): value for name, value in handler.headers.items()},
             client_port=int(handler.client_address[1]),
+            body=body,
+            target=handler.path,
         )
         with self._lock:
             self.requests.append(request)
@@ -447,7 +504,7 @@ class TestServer:
             self._max_in_flight[path] = max(self._max_in_flight.get(path, 0), self._in_flight[path])
             self._in_flight_total += 1
             self.max_in_flight_total = max(self.max_in_flight_total, self._in_flight_total)
-            return self._hits[path]
+            return self._hits[path], request
 
     def _done(self, path: str) -> None:
         with self._lock:
@@ -470,6 +527,11 @@ class TestServer:
             return [request for request in self.requests if request.path == path]
 
     # routes
+    @property
+    def routes(self) -> dict[str, Route]:
+        """The routes by path; assign to one to change what it answers mid-test."""
+        return self._routes
+
     def url(self, path: str = "/") -> str:
         """The absolute URL of ``path`` on this server."""
         return f"http://{self.host}:{self.port}{path}"

@@ -153,3 +153,60 @@ def test_feeds_file_with_urls_and_with_opml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         read_feeds_file(tmp_path / "bad.txt")
     assert caught.value.key == "line 2"
+
+
+def test_fetch_defaults_are_the_fetchers_and_the_documented_ones() -> None:
+    """`[fetch]` without keys gives the `Fetcher`'s own defaults (one set for the monitor,
+    the library and the CLI), and docs/monitor.md's table states those values."""
+    import inspect
+    import re
+
+    from pressmon._fetch import Fetcher
+    from pressmon.config import FetchConfig
+
+    options = FetchConfig().fetcher_options()
+    signature = inspect.signature(Fetcher.__init__).parameters
+    assert options == {name: signature[name].default for name in options}
+    table = (Path(__file__).resolve().parents[1] / "docs" / "monitor.md").read_text()
+    section = table[table.index("### `[fetch]`") :]
+    documented = dict(re.findall(r"^\| `(\w+)` \| ([\d.]+) \|", section, re.MULTILINE)[:6])
+    assert {name: float(value) for name, value in documented.items()} == {
+        name: float(value) for name, value in options.items()
+    }
+
+
+def test_per_feed_settings_fall_back_to_the_top_level_ones(tmp_path: Path) -> None:
+    """A feed's own `topics` and `full_text` win; without them the top-level values apply."""
+    config = load_config(
+        write(
+            tmp_path,
+            'topics = ["alpine-us-expansion"]\nfull_text = true\n'
+            '[[feeds]]\nurl = "https://a.example/f"\n'
+            '[[feeds]]\nurl = "https://b.example/f"\ntopics = []\nfull_text = "all"\n'
+            '[[feeds]]\nurl = "https://c.example/f"\nfull_text = false\n',
+        )
+    )
+    first, second, third = config.all_feeds()
+    assert config.topics_for(first) == ("alpine-us-expansion",) and config.topics_for(second) == ()
+    assert [config.full_text_for(feed) for feed in (first, second, third)] == ["thin", "all", None]
+
+
+def test_secrets_are_the_webhook_url_its_header_values_and_their_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the monitor redacts from its output: a webhook's URL, its header values, and the
+    long words of a header value (the token of `Bearer TOKEN`)."""
+    monkeypatch.setenv("HOOK", "https://hooks.example/T0KEN-in-the-path")
+    monkeypatch.setenv("TOKEN", "s3cr3t-t0ken-value")
+    config = load_config(
+        write(
+            tmp_path,
+            '[[feeds]]\nurl = "https://a.example/f"\n'
+            '[[sinks]]\ntype = "webhook"\nurl = "${HOOK}"\n'
+            'headers = { Authorization = "Bearer ${TOKEN}" }\n',
+        )
+    )
+    secrets = config.secrets()
+    assert "https://hooks.example/T0KEN-in-the-path" in secrets
+    assert "Bearer s3cr3t-t0ken-value" in secrets and "s3cr3t-t0ken-value" in secrets
+    assert "Bearer" not in secrets

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from feedserver import FeedServer, Route
+from httpserver import FeedRoute, TestServer
 from monitor_support import Item, jsonl_ids, rss, wire_items
 
 from pressmon.config import HtmlSinkConfig, load_config
@@ -33,7 +33,7 @@ def python(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_alpine_us_config_is_valid_and_runs_on_loopback(
-    feed_server: FeedServer, tmp_path: Path
+    feed_server: TestServer, tmp_path: Path
 ) -> None:
     """examples/alpine_us.toml validates (Google News searches in French and English, automotive
     feeds); with its feed URLs pointed at the loopback server it runs and alerts."""
@@ -77,7 +77,7 @@ def test_github_actions_workflow_matches_the_config() -> None:
     )
 
 
-def test_fetch_and_flag_example(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_fetch_and_flag_example(feed_server: TestServer, tmp_path: Path) -> None:
     """examples/fetch_and_flag.py fetches the given feeds and prints the flagged articles."""
     result = python(
         EXAMPLES / "fetch_and_flag.py",
@@ -91,7 +91,7 @@ def test_fetch_and_flag_example(feed_server: FeedServer, tmp_path: Path) -> None
     assert result.stdout.strip().endswith("3 flagged article(s) in 2 feed(s)")
 
 
-def test_async_monitor_example(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_async_monitor_example(feed_server: TestServer, tmp_path: Path) -> None:
     """examples/async_monitor.py previews with afetch, then runs the monitor (twice: the second
     run alerts nothing)."""
     config = tmp_path / "monitor.toml"
@@ -115,7 +115,7 @@ CUPRA_BODY = (
 )
 
 
-def test_custom_topic_example(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_custom_topic_example(feed_server: TestServer, tmp_path: Path) -> None:
     """examples/custom_topic.py loads the Cupra topic file and flags the Cupra US story of a
     feed, not the Alpine ones; a broken topic file is reported with its key, exit 2."""
     items = [
@@ -127,7 +127,7 @@ def test_custom_topic_example(feed_server: FeedServer, tmp_path: Path) -> None:
         ),
         *wire_items(),
     ]
-    feed_server.routes["/cupra.xml"] = Route(rss("Wire", items))
+    feed_server.routes["/cupra.xml"] = FeedRoute(rss("Wire", items))
     result = python(EXAMPLES / "custom_topic.py", feed_server.url("/cupra.xml"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Cupra will launch in the United States in 2027" in result.stdout

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer, Route
+from httpserver import FeedRoute, TestServer
 from monitor_support import AGENCY_BODY
 
 from pressmon._detect import detect
@@ -138,25 +138,25 @@ def test_slack_body_escapes_and_links() -> None:
 
 
 @pytest.fixture
-def hook() -> Iterator[FeedServer]:
+def hook() -> Iterator[TestServer]:
     """A loopback server standing in for a webhook receiver."""
-    server = FeedServer().start()
+    server = TestServer().start()
     yield server
     server.stop()
 
 
-def test_webhook_retries_then_reports_partial_delivery(hook: FeedServer) -> None:
+def test_webhook_retries_then_reports_partial_delivery(hook: TestServer) -> None:
     """Each alert is POSTed with its id as Idempotency-Key; 503 then 200 is retried; a 400 is not
     retried, and the alerts delivered before it are reported as delivered."""
-    hook.routes["/in"] = Route(b"", status=200, statuses=[503], validators=False)
+    hook.routes["/in"] = FeedRoute(b"", status=200, statuses=[503], validators=False)
     sink = build_sink(
         WebhookSinkConfig(type="webhook", url=hook.url("/in"), backoff=0, format="slack")
     )
     sink.deliver([make_alert(n=1)], CONTEXT)
-    assert [hit.status for hit in hook.hits("/in")] == [503, 200]
-    assert {hit.headers["Idempotency-Key"] for hit in hook.hits("/in")} == {"id1"}
-    assert "text" in json.loads(hook.hits("/in")[0].body)
-    hook.routes["/in"] = Route(b"", status=200, statuses=[200, 400], validators=False)
+    assert [hit.status for hit in hook.requests_to("/in")] == [503, 200]
+    assert {hit.headers["idempotency-key"] for hit in hook.requests_to("/in")} == {"id1"}
+    assert "text" in json.loads(hook.requests_to("/in")[0].body)
+    hook.routes["/in"] = FeedRoute(b"", status=200, statuses=[200, 400], validators=False)
     with pytest.raises(DeliveryFailed, match="HTTP 400") as caught:
         sink.deliver([make_alert(n=2), make_alert(n=3)], CONTEXT)
     assert caught.value.delivered == ("id2",)
@@ -173,7 +173,7 @@ def _chromium() -> str:
 
 
 def test_html_digest_renders_in_headless_chromium_without_network(
-    tmp_path: Path, hook: FeedServer
+    tmp_path: Path, hook: TestServer
 ) -> None:
     """Chromium renders the digest with the evidence in <mark> and the chart's bars, and the page
     makes no request: every request goes to a loopback proxy, which receives none from the page
@@ -196,7 +196,7 @@ def test_html_digest_renders_in_headless_chromium_without_network(
             "--no-first-run",
             "--disable-dev-shm-usage",
             f"--user-data-dir={profile}",
-            f"--proxy-server={hook.base}",
+            f"--proxy-server={hook.url('')}",
             "--proxy-bypass-list=<-loopback>",
             "--virtual-time-budget=2000",
             "--dump-dom",
@@ -213,7 +213,7 @@ def test_html_digest_renders_in_headless_chromium_without_network(
     assert dom.count('class="bar"') == 3 and 'data-source="Wire &amp; Co"' in dom
     assert "Alpine &lt;b&gt;to enter&lt;/b&gt;" in dom
     # Chromium itself may ask Google's time or update services; the page asks nothing.
-    from_page = [hit.path for hit in hook.requests if not _chromium_service(hit.path)]
+    from_page = [hit.target for hit in hook.requests if not _chromium_service(hit.target)]
     assert from_page == []
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from feedserver import FeedServer, Route
+from httpserver import FeedRoute, TestServer
 from monitor_support import (
     AGENCY_BODY,
     Item,
@@ -32,7 +32,7 @@ def run(config: Path, **options: Any) -> RunReport:
 
 
 def test_first_run_alerts_each_story_once_listing_the_syndicated_copy(
-    feed_server: FeedServer, tmp_path: Path
+    feed_server: TestServer, tmp_path: Path
 ) -> None:
     """Two relevant stories give two alerts; the agency copy on the daily is listed, not
     alerted; the F1 look-alike is not alerted."""
@@ -55,7 +55,7 @@ def test_first_run_alerts_each_story_once_listing_the_syndicated_copy(
 
 
 def test_second_run_on_unchanged_feeds_alerts_nothing_and_gets_304(
-    feed_server: FeedServer, tmp_path: Path
+    feed_server: TestServer, tmp_path: Path
 ) -> None:
     """The second run sends the stored validators, gets 304 for both feeds, alerts nothing."""
     config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")])
@@ -63,12 +63,12 @@ def test_second_run_on_unchanged_feeds_alerts_nothing_and_gets_304(
     second = run(config)
     assert [feed.status for feed in second.feeds] == ["not_modified", "not_modified"]
     assert second.alerts == () and second.new_articles == 0
-    last = feed_server.hits("/wire.xml")[-1]
-    assert last.status == 304 and last.headers.get("If-None-Match")
+    last = feed_server.requests_to("/wire.xml")[-1]
+    assert last.status == 304 and last.headers.get("if-none-match")
     assert jsonl_ids(tmp_path / "alerts.jsonl") == [alert.id for alert in first.alerts]
 
 
-def test_one_new_item_gives_exactly_one_alert(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_one_new_item_gives_exactly_one_alert(feed_server: TestServer, tmp_path: Path) -> None:
     """A relevant item added to a feed is alerted once; the rest of the feed is not re-alerted."""
     config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")])
     run(config)
@@ -80,7 +80,7 @@ def test_one_new_item_gives_exactly_one_alert(feed_server: FeedServer, tmp_path:
         "launch, the brand said, as it prepares dealers for the American market. " + OTHER_TEXT,
         "https://wire.example/alpine-us-head",
     )
-    feed_server.routes["/wire.xml"] = Route(rss("Wire", [*wire_items(), fresh]))
+    feed_server.routes["/wire.xml"] = FeedRoute(rss("Wire", [*wire_items(), fresh]))
     report = run(config)
     assert [alert.article.title for alert in report.alerts] == [fresh.title]
     assert len(jsonl_ids(tmp_path / "alerts.jsonl")) == 3
@@ -95,7 +95,7 @@ OTHER_TEXT = (
 
 
 def test_same_url_with_tracking_parameters_is_the_same_article(
-    feed_server: FeedServer, tmp_path: Path
+    feed_server: TestServer, tmp_path: Path
 ) -> None:
     """A second feed listing the wire's URL with other utm_ parameters is a copy (by URL)."""
     item = wire_items()[0]
@@ -105,14 +105,14 @@ def test_same_url_with_tracking_parameters_is_the_same_article(
         "Short teaser.",
         "https://wire.example/alpine-us?utm_medium=social&fbclid=x",
     )
-    feed_server.routes["/repost.xml"] = Route(rss("Repost", [repost]))
+    feed_server.routes["/repost.xml"] = FeedRoute(rss("Repost", [repost]))
     config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/repost.xml")])
     report = run(config)
     assert len(report.alerts) == 1 and report.alerts[0].article.title == item.title
     assert [(copy.match, copy.title) for copy in report.alerts[0].copies] == [("url", repost.title)]
 
 
-def test_short_texts_are_not_merged_by_content(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_short_texts_are_not_merged_by_content(feed_server: TestServer, tmp_path: Path) -> None:
     """Two one-line items that differ only by a year stay two stories (two alerts)."""
     items = [
         Item(
@@ -128,15 +128,15 @@ def test_short_texts_are_not_merged_by_content(feed_server: FeedServer, tmp_path
             "https://b.example/2",
         ),
     ]
-    feed_server.routes["/short.xml"] = Route(rss("Short", items))
+    feed_server.routes["/short.xml"] = FeedRoute(rss("Short", items))
     config = write_config(tmp_path, [feed_server.url("/short.xml")])
     assert len(run(config).alerts) == 2
 
 
-def test_failing_feed_backs_off_and_recovers(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_failing_feed_backs_off_and_recovers(feed_server: TestServer, tmp_path: Path) -> None:
     """A failing feed is reported, skipped until its backoff ends, then fetched again; when
     every feed fails the report says so."""
-    feed_server.routes["/broken.xml"] = Route(b"", status=503)
+    feed_server.routes["/broken.xml"] = FeedRoute(b"", status=503)
     config = write_config(tmp_path, [feed_server.url("/broken.xml")])
     now = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
     first = run(config, now=now)
@@ -144,8 +144,8 @@ def test_failing_feed_backs_off_and_recovers(feed_server: FeedServer, tmp_path: 
     assert first.feeds[0].next_check is not None and first.feeds[0].next_check > now
     soon = run(config, now=now + timedelta(seconds=30))
     assert soon.feeds[0].status == "skipped" and not soon.all_feeds_failed
-    assert len(feed_server.hits("/broken.xml")) == 1
-    feed_server.routes["/broken.xml"] = Route(rss("Wire", wire_items()))
+    assert len(feed_server.requests_to("/broken.xml")) == 1
+    feed_server.routes["/broken.xml"] = FeedRoute(rss("Wire", wire_items()))
     later = run(config, now=now + timedelta(hours=1))
     assert later.feeds[0].status == "ok" and len(later.alerts) == 1
     with SQLiteStore(tmp_path / "state.db") as store:
@@ -154,12 +154,12 @@ def test_failing_feed_backs_off_and_recovers(feed_server: FeedServer, tmp_path: 
 
 
 def test_retry_after_and_max_age_set_the_next_check(
-    feed_server: FeedServer, tmp_path: Path
+    feed_server: TestServer, tmp_path: Path
 ) -> None:
     """Cache-Control max-age keeps a healthy feed from being fetched too early; Retry-After on a
     429 pushes the next attempt back by at least that long."""
     feed_server.routes["/wire.xml"].headers["Cache-Control"] = "max-age=3600"
-    feed_server.routes["/busy.xml"] = Route(b"", status=429, headers={"Retry-After": "7200"})
+    feed_server.routes["/busy.xml"] = FeedRoute(b"", status=429, headers={"Retry-After": "7200"})
     config = write_config(tmp_path, [feed_server.url("/wire.xml"), feed_server.url("/busy.xml")])
     now = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
     report = run(config, now=now)
@@ -173,7 +173,7 @@ def test_retry_after_and_max_age_set_the_next_check(
 
 
 def test_alert_ids_are_stable_across_state_rebuilds(
-    feed_server: FeedServer, tmp_path: Path
+    feed_server: TestServer, tmp_path: Path
 ) -> None:
     """The alert id derives from the story: a fresh state alerts the same stories under the same
     ids (so the JSONL sink does not write them again)."""
@@ -187,7 +187,7 @@ def test_alert_ids_are_stable_across_state_rebuilds(
 
 
 def test_retention_prunes_articles_no_longer_in_the_feeds(
-    feed_server: FeedServer, tmp_path: Path
+    feed_server: TestServer, tmp_path: Path
 ) -> None:
     """Articles not seen for retention_days are removed; those still in a feed are kept."""
     config = write_config(
@@ -197,8 +197,8 @@ def test_retention_prunes_articles_no_longer_in_the_feeds(
     )
     now = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
     run(config, now=now)
-    feed_server.routes["/daily.xml"] = Route(rss("Daily", daily_items()[:1]))
-    feed_server.routes["/wire.xml"] = Route(rss("Wire", wire_items()))
+    feed_server.routes["/daily.xml"] = FeedRoute(rss("Daily", daily_items()[:1]))
+    feed_server.routes["/wire.xml"] = FeedRoute(rss("Wire", wire_items()))
     report = run(config, now=now + timedelta(days=11))
     assert report.pruned == 1  # the daily's second story left its feed 11 days ago
     with SQLiteStore(tmp_path / "state.db") as store:
@@ -206,12 +206,12 @@ def test_retention_prunes_articles_no_longer_in_the_feeds(
 
 
 def test_sink_failure_keeps_alerts_pending_until_a_later_run(
-    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    feed_server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A webhook answering 500 leaves its alerts in the outbox (the JSONL sink still gets them);
     the next run delivers them with the same Idempotency-Key."""
     monkeypatch.setenv("HOOK_URL", feed_server.url("/hook"))
-    feed_server.routes["/hook"] = Route(b"ok", status=500, validators=False)
+    feed_server.routes["/hook"] = FeedRoute(b"ok", status=500, validators=False)
     sinks = (
         '[[sinks]]\ntype = "jsonl"\npath = "alerts.jsonl"\n'
         '[[sinks]]\ntype = "webhook"\nurl = "${HOOK_URL}"\nretries = 1\nbackoff = 0\n'
@@ -220,18 +220,18 @@ def test_sink_failure_keeps_alerts_pending_until_a_later_run(
     first = run(config)
     assert len(first.alerts) == 1 and first.pending == 1 and first.sink_errors
     assert "HTTP 500" in first.sink_errors[0]
-    assert len(feed_server.hits("/hook")) == 2  # one retry
-    feed_server.routes["/hook"] = Route(b"ok", status=200, validators=False)
+    assert len(feed_server.requests_to("/hook")) == 2  # one retry
+    feed_server.routes["/hook"] = FeedRoute(b"ok", status=200, validators=False)
     second = run(config)
     assert second.delivered == 1 and second.pending == 0 and not second.sink_errors
-    keys = {hit.headers["Idempotency-Key"] for hit in feed_server.hits("/hook")}
+    keys = {hit.headers["idempotency-key"] for hit in feed_server.requests_to("/hook")}
     assert keys == {first.alerts[0].id}
-    assert json.loads(feed_server.hits("/hook")[-1].body)["id"] == first.alerts[0].id
+    assert json.loads(feed_server.requests_to("/hook")[-1].body)["id"] == first.alerts[0].id
     assert jsonl_ids(tmp_path / "alerts.jsonl") == [first.alerts[0].id]
 
 
 def test_secrets_never_reach_logs_digests_or_the_state(
-    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    feed_server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A webhook URL and token from the environment appear in no log line, digest, error or
     state byte, even when the webhook fails."""
@@ -239,7 +239,7 @@ def test_secrets_never_reach_logs_digests_or_the_state(
     token = "tok-9f8e7d6c5b4a"
     monkeypatch.setenv("SECRET_HOOK", feed_server.url(secret_path))
     monkeypatch.setenv("SECRET_TOKEN", token)
-    feed_server.routes[secret_path] = Route(b"", status=503, validators=False)
+    feed_server.routes[secret_path] = FeedRoute(b"", status=503, validators=False)
     sinks = (
         '[[sinks]]\ntype = "markdown"\npath = "digest.md"\n'
         '[[sinks]]\ntype = "html"\npath = "digest.html"\n'
@@ -254,7 +254,7 @@ def test_secrets_never_reach_logs_digests_or_the_state(
         progress=Progress(log, verbose=True, secrets=()),
     )
     assert report.sink_errors
-    assert feed_server.hits(secret_path)[0].headers["Authorization"] == f"Bearer {token}"
+    assert feed_server.requests_to(secret_path)[0].headers["authorization"] == f"Bearer {token}"
     texts = [
         log.getvalue(),
         " ".join(report.sink_errors),
@@ -274,7 +274,7 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_bar_on_a_terminal_plain_lines_otherwise(
-    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    feed_server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On a terminal the fetch shows a progress bar that is erased afterwards; elsewhere only
     plain `pressmon:` lines; --quiet keeps only warnings."""
@@ -288,7 +288,7 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise(
     assert "\r" not in plain.getvalue()
     assert all(line.startswith("pressmon: ") for line in plain.getvalue().splitlines())
     quiet = io.StringIO()
-    feed_server.routes["/daily.xml"] = Route(b"", status=500)
+    feed_server.routes["/daily.xml"] = FeedRoute(b"", status=500)
     run_monitor(
         config,
         progress=Progress(quiet, quiet=True),
@@ -302,7 +302,7 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise(
 
 
 def test_console_sink_honours_no_color(
-    feed_server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    feed_server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The console table is colored on a terminal, and not when NO_COLOR is set."""
     config = write_config(
@@ -320,7 +320,7 @@ def test_console_sink_honours_no_color(
     assert "\x1b[" not in plain.getvalue() and "[Alpine]" in plain.getvalue()
 
 
-def test_topic_files_and_per_feed_topics(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_topic_files_and_per_feed_topics(feed_server: TestServer, tmp_path: Path) -> None:
     """A topic file named in the configuration (relative to it) is detected; a feed's own
     topics replace the top-level ones for that feed only."""
     import shutil
@@ -335,7 +335,7 @@ def test_topic_files_and_per_feed_topics(feed_server: FeedServer, tmp_path: Path
         "market in 2027, sold through a new network of dealers.",
         "https://wire.example/cupra-us",
     )
-    feed_server.routes["/mixed.xml"] = Route(rss("Mixed", [cupra, *wire_items()]))
+    feed_server.routes["/mixed.xml"] = FeedRoute(rss("Mixed", [cupra, *wire_items()]))
     config = tmp_path / "monitor.toml"
     config.write_text(
         'state = "state.db"\ntopics = ["cupra.toml"]\n'

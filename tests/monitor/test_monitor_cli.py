@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from feedserver import FeedServer, Route
+from httpserver import FeedRoute, TestServer
 from monitor_support import jsonl_ids, write_config
 
 EXPECTED_ALERTS = 2  # the wire's AutoNation story (with its copy on the daily) + the postponement
@@ -44,11 +44,11 @@ def pressmon(
     )
 
 
-def feeds(feed_server: FeedServer) -> list[str]:
+def feeds(feed_server: TestServer) -> list[str]:
     return [feed_server.url("/wire.xml"), feed_server.url("/daily.xml")]
 
 
-def test_run_twice_exit_codes_and_fail_on_new(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_run_twice_exit_codes_and_fail_on_new(feed_server: TestServer, tmp_path: Path) -> None:
     """--fail-on-new exits 1 when there are new alerts and 0 on the rerun, which alerts nothing;
     the summary line goes to standard error."""
     config = write_config(tmp_path, feeds(feed_server))
@@ -76,16 +76,16 @@ def test_config_error_exits_2_naming_file_key_and_fix(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no such file" in missing.stderr
 
 
-def test_every_feed_failing_exits_3(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_every_feed_failing_exits_3(feed_server: TestServer, tmp_path: Path) -> None:
     """When every due feed fails the run exits 3 and says why for each feed."""
-    feed_server.routes["/down.xml"] = Route(b"", status=500)
+    feed_server.routes["/down.xml"] = FeedRoute(b"", status=500)
     config = write_config(tmp_path, [feed_server.url("/down.xml")])
     result = pressmon("run", config)
     assert result.returncode == 3, result.stderr
     assert "every feed failed" in result.stderr and "HTTP 500" in result.stderr
 
 
-def test_corrupt_state_exits_4_then_rebuilds(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_corrupt_state_exits_4_then_rebuilds(feed_server: TestServer, tmp_path: Path) -> None:
     """A state file that is not a database gives a clear error (exit 4) with the way to rebuild;
     --rebuild-state moves it aside and runs."""
     config = write_config(tmp_path, feeds(feed_server))
@@ -101,7 +101,7 @@ def test_corrupt_state_exits_4_then_rebuilds(feed_server: FeedServer, tmp_path: 
 
 @pytest.mark.parametrize("point", ["after_store", "during_delivery", "after_delivery_before_mark"])
 def test_crash_at_each_point_then_rerun_delivers_each_alert_once(
-    feed_server: FeedServer, tmp_path: Path, point: str
+    feed_server: TestServer, tmp_path: Path, point: str
 ) -> None:
     """SIGKILL at each point of the run, then a rerun: the JSONL sink holds every alert exactly
     once (nothing lost, nothing twice)."""
@@ -118,7 +118,7 @@ def test_crash_at_each_point_then_rerun_delivers_each_alert_once(
 
 
 @pytest.mark.slow
-def test_sigkill_at_a_random_moment_of_a_slow_run(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_sigkill_at_a_random_moment_of_a_slow_run(feed_server: TestServer, tmp_path: Path) -> None:
     """A run killed at random moments (slow feeds, so mostly mid-fetch) and rerun delivers every
     alert exactly once."""
     for route in feed_server.routes.values():
@@ -138,7 +138,7 @@ def test_sigkill_at_a_random_moment_of_a_slow_run(feed_server: FeedServer, tmp_p
     assert len(ids) == EXPECTED_ALERTS and len(set(ids)) == EXPECTED_ALERTS
 
 
-def test_two_runs_started_together(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_two_runs_started_together(feed_server: TestServer, tmp_path: Path) -> None:
     """Two runs started at once both succeed, without a traceback or "database is locked";
     the alerts are delivered once."""
     for route in feed_server.routes.values():
@@ -162,7 +162,7 @@ def test_two_runs_started_together(feed_server: FeedServer, tmp_path: Path) -> N
     assert len(ids) == EXPECTED_ALERTS and len(set(ids)) == EXPECTED_ALERTS
 
 
-def test_lock_timeout_gives_a_clear_message(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_lock_timeout_gives_a_clear_message(feed_server: TestServer, tmp_path: Path) -> None:
     """A run that cannot get the lock within lock_timeout exits 4 with a message, no traceback."""
     import fcntl
 
@@ -175,7 +175,7 @@ def test_lock_timeout_gives_a_clear_message(feed_server: FeedServer, tmp_path: P
     assert "another pressmon run" in result.stderr
 
 
-def test_newer_state_is_refused(feed_server: FeedServer, tmp_path: Path) -> None:
+def test_newer_state_is_refused(feed_server: TestServer, tmp_path: Path) -> None:
     """A state written by a newer pressmon (higher user_version) is refused with exit 4."""
     config = write_config(tmp_path, feeds(feed_server))
     assert pressmon("run", config).returncode == 0
