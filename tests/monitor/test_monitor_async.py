@@ -166,3 +166,27 @@ def test_a_scheduled_sink_gets_only_what_it_says_is_due(tmp_path: Path) -> None:
         assert later.received == [["a1", "a2"]]
         assert deliver(store, [later], context) == (0, [])
         assert later.received == [["a1", "a2"]] and store.count_pending() == 0
+
+
+def test_a_run_reads_its_feeds_file_once(
+    feed_server: TestServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feeds of `feeds_file` are read once per run (planning, full text and recording
+    all use that one reading), even with full text on."""
+    import pressmon.config
+
+    (tmp_path / "feeds.txt").write_text(feed_server.url("/wire.xml") + "\n", encoding="utf-8")
+    config = write_config(tmp_path, [], extra='feeds_file = "feeds.txt"\nfull_text = true')
+    reads: list[object] = []
+    original = pressmon.config.read_feeds_file
+
+    def counting(path: Any) -> Any:
+        reads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(pressmon.config, "read_feeds_file", counting)
+    loaded = pressmon.load_config(config)
+    reads.clear()
+    report = pressmon.run_monitor(loaded, **_quiet())
+    assert [feed.status for feed in report.feeds] == ["ok"] and len(report.alerts) == 1
+    assert len(reads) == 1
