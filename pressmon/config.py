@@ -229,6 +229,12 @@ class DedupConfig(_Config):
     """Texts shorter than this are never matched by content, only by URL or guid."""
     window_days: int = Field(default=30, ge=1)
     """How far back a new article is compared with known stories."""
+    headlines: Literal["exact", "near", "off"] = "near"
+    """Short items (a title, a teaser) are copies of one story when their headlines match:
+    `exact` (the same title and summary words, case, accents, punctuation and an
+    aggregator's ` - Outlet` aside), `near` (the default: also one word's ending changed,
+    or an article or possessive added or dropped, every number, date, name and negation
+    the same), or `off`."""
 
 
 class _SinkBase(_Config):

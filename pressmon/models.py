@@ -602,9 +602,10 @@ class StoryCopy(_Frozen):
     """Where the copy was published."""
     first_seen: AwareDatetime
     """When pressmon first saw the copy (UTC)."""
-    match: Literal["url", "guid", "text"] | None = None
-    """Why it is the same story: the same canonical URL, the same guid, or near-identical text
-    (SimHash; see `docs/monitor.md`); None when the state does not say."""
+    match: Literal["url", "guid", "text", "headline"] | None = None
+    """Why it is the same story: the same canonical URL, the same guid, near-identical text
+    (SimHash), or, for short items, the same headline (see `docs/monitor.md`); None when the
+    state does not say."""
 
 
 class Alert(_Frozen):

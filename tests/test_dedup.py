@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import datetime, timezone
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from pressmon._dedup import (
     normalize_words,
     simhash,
 )
-from pressmon.models import Article
+from pressmon.models import Article, Source
 
 
 def test_syndicated_copy_is_within_the_threshold() -> None:
@@ -154,3 +155,58 @@ def test_banded_index_finds_what_a_full_scan_finds(
             query = _near(base, list(range(0, 64, 64 // max(distance, 1)))[:distance])
             assert index.nearest(query, max_distance) == _nearest_by_scan(seen, query, max_distance)
     assert window.reads == 1
+
+
+def test_the_headline_index_joins_short_items_only_and_follows_its_mode(tmp_path: Path) -> None:
+    """On a real SQLite state: a short item finds the stored copy of its headline; two long
+    articles (both with a fingerprint) are left to the text rule; `exact` does not join a
+    changed verb ending, `near` does; articles older than the window are not looked at."""
+    from datetime import timedelta
+
+    from pressmon._dedup import HeadlineIndex, headline
+    from pressmon._store import SQLiteStore
+
+    now = datetime(2025, 6, 2, tzinfo=timezone.utc)
+    stored = Article(title="Alpine launches its electric SUV in Texas", url="https://a.example/1")
+    long_one = Article(
+        title="Alpine opens a dealer in Miami", text=AGENCY_BODY, url="https://a.example/2"
+    )
+    old = Article(title="Alpine opens orders for the A390 crossover", url="https://a.example/3")
+    with SQLiteStore(tmp_path / "state.db") as store:
+        with store.transaction():
+            for item, seen, print_ in (
+                (stored, now, None),
+                (long_one, now, 5),
+                (old, now - timedelta(days=40), None),
+            ):
+                head = headline(item)
+                assert head is not None
+                store.add_article(
+                    item,
+                    story_id=item.id,
+                    fingerprint=print_,
+                    flags=(),
+                    seen=seen,
+                    headline=head.encode(),
+                )
+        window = now - timedelta(days=30)
+        exact = HeadlineIndex(store, window, "exact")
+        near = HeadlineIndex(store, window, "near")
+        copy = headline(
+            Article(
+                title="Alpine launches its electric SUV in Texas - Reuters",
+                source=Source(name="Reuters"),
+            )
+        )
+        changed = headline(Article(title="Alpine launched its electric SUV in Texas"))
+        long_copy = headline(Article(title="Alpine opens a dealer in Miami"))
+        late = headline(Article(title="Alpine opens orders for the A390 crossover"))
+        assert (
+            copy is not None and changed is not None and long_copy is not None and late is not None
+        )
+        assert exact.find(copy, long=False) == stored.id
+        assert exact.find(changed, long=False) is None
+        assert near.find(changed, long=False) == stored.id
+        assert exact.find(long_copy, long=True) is None
+        assert exact.find(long_copy, long=False) == long_one.id
+        assert near.find(late, long=False) is None

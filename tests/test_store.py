@@ -198,3 +198,35 @@ def test_pages_to_try_again_and_their_update(tmp_path: Path) -> None:
         assert store.failed_pages(NOW - timedelta(days=1)) == []
         flags = store._one("SELECT flags FROM articles WHERE id = ?", (read.id,))
         assert flags is not None and '"topic":"t"' in flags[0].replace(" ", "")
+
+
+def test_migration_from_version_2_gives_stored_articles_their_headline(tmp_path: Path) -> None:
+    """A version-2 database is migrated to keep headlines: every stored article gets the
+    headline computed from its title, summary and outlet, so a copy arriving after the
+    upgrade still finds its story."""
+    from pressmon._headlines import Headline, headline_of
+
+    path = tmp_path / "v2.db"
+    connection = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](connection)
+    MIGRATIONS[1](connection)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute("PRAGMA user_version = 2")
+    item = Article(
+        title="Alpine et AutoNation s'associent - Les Échos",
+        summary="Alpine et AutoNation s'associent  Les Échos",
+        url="https://news.example/1",
+        source=Source(name="Les Échos", feed_url="https://news.example/feed"),
+    )
+    connection.execute(
+        "INSERT INTO articles (id, story_id, feed_url, url, first_seen, last_seen, article)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (item.id, item.id, item.source.feed_url, item.url, NOW.isoformat(), NOW.isoformat(),
+         item.model_dump_json()),
+    )  # fmt: skip
+    connection.close()
+    with SQLiteStore(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        ((article_id, stored, long),) = store.headlines(NOW - timedelta(days=1))
+    assert article_id == item.id and not long
+    assert Headline.decode(stored) == headline_of("Alpine et AutoNation s'associent")

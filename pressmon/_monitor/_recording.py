@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pressmon._dedup import SimilarityIndex, fingerprint, match_story
+from pressmon._dedup import HeadlineIndex, SimilarityIndex, fingerprint, match_story
 from pressmon._detect import Topic, TopicSpec, resolve_topics
 from pressmon._monitor._decisions import DueFeed, feed_outcome
 from pressmon._monitor._progress import Progress
@@ -29,6 +29,9 @@ __all__ = ["DetectFunction", "Recorder", "alert_id"]
 
 DetectFunction = Callable[[Article, Sequence[TopicSpec] | None], Sequence[Flag]]
 """`detect(article, topics)`: the topics an article is flagged for (`pressmon.detect`)."""
+
+
+_MATCH_KINDS = ("url", "guid", "text", "headline")
 
 
 def alert_id(story_id: str) -> str:
@@ -55,9 +58,12 @@ class Tally:
     candidates: dict[str, _Candidate] = field(default_factory=dict)
 
 
-def _named(article: Article, feed: FeedConfig) -> Article:
-    """The article with the configured feed name as its source name (its id is unchanged)."""
-    if not feed.name or article.source.name == feed.name:
+def _named(article: Article, feed: FeedConfig, feed_title: str | None) -> Article:
+    """The article with the configured feed name as its source name, in place of the feed's
+    own title (its id is unchanged); an item that names its own publisher (an
+    aggregator's `<source>`) keeps that name."""
+    name = article.source.name
+    if not feed.name or name == feed.name or (name and name != feed_title):
         return article
     return article.model_copy(
         update={"source": article.source.model_copy(update={"name": feed.name})}
@@ -89,7 +95,10 @@ class Recorder:
         self.now = now
         self.progress = progress
         self.tally = Tally()
-        self.index = SimilarityIndex(store, now - timedelta(days=config.dedup.window_days))
+        window = now - timedelta(days=config.dedup.window_days)
+        self.index = SimilarityIndex(store, window)
+        mode = config.dedup.headlines
+        self.headlines = None if mode == "off" else HeadlineIndex(store, window, mode)
         self._topics: dict[tuple[str, ...] | None, list[Topic]] = {}
 
     def topics(self, feed: FeedConfig | None) -> list[Topic]:
@@ -124,8 +133,9 @@ class Recorder:
         topics = self.topics(feed)
         seen: list[str] = []
         new = 0
+        feed_title = result.feed.title if result.feed is not None else None
         for article in result.articles:
-            if self.record_article(_named(article, feed), topics):
+            if self.record_article(_named(article, feed, feed_title), topics):
                 new += 1
             else:
                 seen.append(article.id)
@@ -155,11 +165,13 @@ class Recorder:
                 max_distance=dedup.max_distance,
                 window_days=dedup.window_days,
                 index=self.index,
+                headlines=self.headlines,
             )
             if match.kind == "seen":
                 return False
             story_id, print_ = match.story_id, match.fingerprint
             joined = None if match.kind == "new" else match.kind
+            head = match.headline
             self.tally.new_articles += 1
             if match.kind != "new":
                 self.tally.duplicates += 1
@@ -179,7 +191,10 @@ class Recorder:
                 flags=flags,
                 seen=self.now,
                 match=joined,
+                headline=head.encode() if head is not None else None,
             )
+            if head is not None and self.headlines is not None:
+                self.headlines.add(article.id, head, long=print_ is not None)
         else:
             self.store.update_article(article, fingerprint=print_, flags=None if alerted else flags)
         if print_ is not None:
@@ -241,7 +256,7 @@ class Recorder:
                     title=article.title,
                     source=article.source,
                     first_seen=stored.first_seen,
-                    match=stored.match if stored.match in ("url", "guid", "text") else None,
+                    match=stored.match if stored.match in _MATCH_KINDS else None,
                 )
             )
         return copies

@@ -12,8 +12,11 @@ opens a database of version N-1 holding data.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
+
+from pressmon._headlines import headline_of
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "to_signed", "to_unsigned"]
 
@@ -103,7 +106,25 @@ def _v2(connection: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+def _v3(connection: sqlite3.Connection) -> None:
+    """Keep each article's headline as copies share it (`pressmon._headlines`), for the
+    dedup rule of short items; computed for the articles already stored."""
+    connection.execute("ALTER TABLE articles ADD COLUMN headline TEXT")
+    rows = connection.execute("SELECT id, article FROM articles").fetchall()
+    for article_id, text in rows:
+        data = json.loads(text)
+        headline = headline_of(
+            data.get("title") or "",
+            data.get("summary") or "",
+            (data.get("source") or {}).get("name"),
+        )
+        if headline is not None:
+            connection.execute(
+                "UPDATE articles SET headline = ? WHERE id = ?", (headline.encode(), article_id)
+            )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
 """`MIGRATIONS[n]` takes a database from version n to n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

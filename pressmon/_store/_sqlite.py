@@ -331,6 +331,16 @@ class SQLiteStore:
         )
         return [(row["id"], to_unsigned(row["fingerprint"])) for row in rows]
 
+    def headlines(self, since: datetime) -> list[tuple[str, str, bool]]:
+        """(article id, stored headline, has a fingerprint) of the articles first seen since
+        a time, oldest first."""
+        rows = self._all(
+            "SELECT id, headline, fingerprint IS NOT NULL AS long FROM articles "
+            "WHERE first_seen >= ? AND headline IS NOT NULL ORDER BY first_seen, rowid",
+            (_iso(since),),
+        )
+        return [(row["id"], row["headline"], bool(row["long"])) for row in rows]
+
     def add_article(
         self,
         article: Article,
@@ -340,12 +350,13 @@ class SQLiteStore:
         flags: Sequence[Flag],
         seen: datetime,
         match: str | None = None,
+        headline: str | None = None,
     ) -> None:
         """Store a new article (an article id already stored is left as it is)."""
         self._write(
             "INSERT OR IGNORE INTO articles (id, story_id, feed_url, guid, url, fingerprint,"
-            " first_seen, last_seen, article, flags, match)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " first_seen, last_seen, article, flags, match, headline)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id,
                 story_id,
@@ -358,6 +369,7 @@ class SQLiteStore:
                 article.model_dump_json(),
                 json.dumps([flag.model_dump(mode="json") for flag in flags], ensure_ascii=False),
                 match,
+                headline,
             ),
         )
 

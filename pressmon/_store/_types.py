@@ -92,6 +92,11 @@ class Store(Protocol):
         """(article id, fingerprint) of the articles first seen since a time, oldest first."""
         ...
 
+    def headlines(self, since: datetime) -> list[tuple[str, str, bool]]:
+        """(article id, stored headline, has a fingerprint) of the articles first seen since
+        a time, oldest first."""
+        ...
+
     def add_article(
         self,
         article: Article,
@@ -101,8 +106,10 @@ class Store(Protocol):
         flags: Sequence[Flag],
         seen: datetime,
         match: str | None = None,
+        headline: str | None = None,
     ) -> None:
-        """Store a new article (`match`: why it joined an existing story)."""
+        """Store a new article (`match`: why it joined an existing story; `headline`: its
+        `Headline.encode()`)."""
         ...
 
     def update_article(

@@ -1,27 +1,4 @@
-"""Recognising copies of one story: the same URL, the same guid, or near-identical text.
-
-Three rules, tried in order, for an article the store has not seen under its own id:
-
-1. **The same canonical URL** (tracking parameters, fragments and host case are
-   already removed by [`canonicalize_url`][pressmon.canonicalize_url]): the same article.
-2. **The same guid**, when the guid is globally unique by its form (an `http(s)`
-   URL, a `urn:` or a `tag:`): the same article. Short guids (`1001`) are only
-   unique within one feed, and the article id already covers that case.
-3. **Near-identical text**: a syndicated (agency) copy on another outlet, usually
-   with its own title, a dateline, a trimmed last paragraph or a few edited words.
-   The fingerprint is a 64-bit **SimHash** over the word 2-shingles (pairs of
-   consecutive words) of the article's body (its text, else its summary), after
-   folding case and accents and dropping punctuation. Two articles are the same
-   story when their fingerprints differ in at most `max_distance` bits (default
-   **8**). `benchmarks/dedup_threshold.py` measures the distances of edited
-   copies and of distinct articles; `docs/monitor.md` gives the figures.
-
-Short texts are never matched by content: below `min_words` words (default 40)
-there is no fingerprint, because two different one-line stories ("Alpine to enter
-the US in 2027" / "Alpine to enter the US in 2028") share most of their shingles.
-Titles are left out of the fingerprint for the same reason, and because outlets
-rewrite them.
-"""
+"""SimHash fingerprints of article bodies, and the per-run index that finds near ones."""
 
 from __future__ import annotations
 
@@ -30,28 +7,17 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Literal
+from datetime import datetime
 
-from pressmon._store import Store, StoredArticle
+from pressmon._store import Store
 from pressmon.models import Article
 
-__all__ = [
-    "SHINGLE",
-    "SimilarityIndex",
-    "StoryMatch",
-    "fingerprint",
-    "hamming",
-    "is_global_guid",
-    "match_story",
-]
+__all__ = ["SHINGLE", "SimilarityIndex", "fingerprint", "hamming", "normalize_words", "simhash"]
 
 SHINGLE = 2
 """Words per shingle."""
 
 _WORD = re.compile(r"\w+")
-_GLOBAL_GUID = re.compile(r"^(?:https?://|urn:|tag:)", re.IGNORECASE)
 
 
 def normalize_words(text: str) -> list[str]:
@@ -104,29 +70,6 @@ def fingerprint(article: Article, min_words: int = 40) -> int | None:
 def hamming(a: int, b: int) -> int:
     """The number of bits two fingerprints differ in."""
     return (a ^ b).bit_count()
-
-
-def is_global_guid(guid: str | None) -> bool:
-    """Whether a guid names an entry globally (a URL, `urn:` or `tag:`), not per feed."""
-    return bool(guid and _GLOBAL_GUID.match(guid.strip()))
-
-
-@dataclass(frozen=True)
-class StoryMatch:
-    """Where a new article belongs."""
-
-    kind: Literal["seen", "url", "guid", "text", "new"]
-    """`seen` (this very article is stored), `url`/`guid`/`text` (a copy of a known
-    story, and why), or `new` (a new story)."""
-    story_id: str
-    """The story it belongs to (its own id for a new story)."""
-    existing: StoredArticle | None = None
-    """The stored article that matched."""
-    distance: int | None = None
-    """The fingerprint distance, for a `text` match."""
-    fingerprint: int | None = None
-    """The article's fingerprint (computed for every kind but `seen`; None when the
-    body is too short)."""
 
 
 class _Bands:
@@ -201,47 +144,3 @@ class SimilarityIndex:
         self._items.append((article_id, value))
         for bands in self._bands.values():
             bands.add(len(self._items) - 1, value)
-
-
-def match_story(
-    store: Store,
-    article: Article,
-    *,
-    min_words: int = 40,
-    now: datetime,
-    max_distance: int = 8,
-    window_days: int = 30,
-    index: SimilarityIndex | None = None,
-) -> StoryMatch:
-    """Find the story an article belongs to, by the rules in this module's docstring.
-
-    The fingerprint is computed only for an article not stored yet (a run sees
-    mostly known articles). `index` (one per run) makes the near-duplicate lookup
-    read the state once."""
-    same = store.find_article(article.id)
-    if same is not None:
-        return StoryMatch("seen", same.story_id, same)
-    fingerprint_ = fingerprint(article, min_words)
-    if article.url:
-        by_url = store.find_by_url(article.url)
-        if by_url is not None:
-            return StoryMatch("url", by_url.story_id, by_url, fingerprint=fingerprint_)
-    if is_global_guid(article.guid):
-        assert article.guid is not None
-        by_guid = store.find_by_guid(article.guid)
-        if by_guid is not None:
-            return StoryMatch("guid", by_guid.story_id, by_guid, fingerprint=fingerprint_)
-    if fingerprint_ is not None and index is not None:
-        found = index.nearest(fingerprint_, max_distance)
-        if found is not None:
-            closest = store.find_article(found[0])
-            if closest is not None:
-                return StoryMatch("text", closest.story_id, closest, found[1], fingerprint_)
-    elif fingerprint_ is not None:
-        similar = store.find_similar(
-            fingerprint_, since=now - timedelta(days=window_days), max_distance=max_distance
-        )
-        if similar:
-            closest, distance = similar[0]
-            return StoryMatch("text", closest.story_id, closest, distance, fingerprint_)
-    return StoryMatch("new", article.id, fingerprint=fingerprint_)
