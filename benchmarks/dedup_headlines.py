@@ -85,8 +85,8 @@ class _Window:
     def __init__(self, rows: list[tuple[str, str, str, Headline]]) -> None:
         self.rows = rows
 
-    def headlines(self, since: datetime) -> list[tuple[str, str, bool]]:
-        return [(group, headline.encode(), False) for group, _, _, headline in self.rows]
+    def headlines(self, since: datetime) -> list[tuple[str, str]]:
+        return [(group, headline.encode()) for group, _, _, headline in self.rows]
 
 
 def main() -> int:
@@ -125,7 +125,7 @@ def main() -> int:
         found = dict.fromkeys(kinds, 0)
         wrong = 0
         for group, _, kind, headline in copies:
-            match = index.find(headline, long=False)
+            match = index.find(headline)
             if match == group:
                 found[kind] += 1
             elif match is not None:
@@ -145,10 +145,10 @@ def main() -> int:
             headline_of(title, summary, outlet)
         best_build = min(best_build, (time.perf_counter() - started) / len(texts))
         index = HeadlineIndex(_Window(distinct), since, "near")  # type: ignore[arg-type]
-        index.find(copies[0][3], long=False)  # read the window once
+        index.find(copies[0][3])  # read the window once
         started = time.perf_counter()
         for _, _, _, headline in copies:
-            index.find(headline, long=False)
+            index.find(headline)
         best_find = min(best_find, (time.perf_counter() - started) / len(copies))
     print(
         f"\ncost: headline_of {best_build * 1e6:.1f} µs per item; a lookup in a window of "

@@ -20,6 +20,7 @@ Run::
 
     python benchmarks/monitor_memory.py            # 200 feeds x 50 items
     python benchmarks/monitor_memory.py --runs 2 --latency 0.1
+    python benchmarks/monitor_memory.py --runs 2 --short   # headlines and teasers
 """
 
 from __future__ import annotations
@@ -49,21 +50,32 @@ from detect import INSERTS, _corpus  # noqa: E402  (a sibling benchmark: its tex
 from fetch import _Responder  # noqa: E402  (a sibling benchmark: its loopback responder)
 
 
-def feed_documents(feeds: int, items: int, seed: int = 11) -> list[bytes]:
-    """``feeds`` RSS 2.0 documents of ``items`` items each, deterministic."""
+def feed_documents(feeds: int, items: int, seed: int = 11, short: bool = False) -> list[bytes]:
+    """``feeds`` RSS 2.0 documents of ``items`` items each, deterministic.
+
+    With ``short``, every item is a headline and a one-sentence teaser (too short for a
+    fingerprint), and three in ten repeat an item of another feed with their own link
+    and guid (a syndicated headline), so the headline rule does the dedup."""
     text, _ = _corpus()
     rng = random.Random(seed)
     start = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
     documents = []
+    syndicated: list[str] = []
     for number in range(feeds):
         site = f"https://publisher{number}.example"
         entries = []
         for index in range(items):
             cut = rng.randrange(0, max(1, len(text) - 3000))
-            body = text[cut : cut + rng.randint(600, 2400)]
+            body = text[cut : cut + (rng.randint(120, 200) if short else rng.randint(600, 2400))]
             if rng.random() < 0.05:
                 position = rng.randrange(0, len(body) + 1)
                 body = f"{body[:position]} {rng.choice(INSERTS)} {body[position:]}"
+            if short:
+                body = " ".join(body.split())
+                if syndicated and rng.random() < 0.3:
+                    body = rng.choice(syndicated)
+                else:
+                    syndicated.append(body)
             paragraphs = "".join(
                 f"<p>{escape(paragraph)}</p>" for paragraph in body.split("\n") if paragraph
             )
@@ -87,14 +99,14 @@ def feed_documents(feeds: int, items: int, seed: int = 11) -> list[bytes]:
 
 
 def serve(
-    feeds: int, items: int, hosts: int, latency: float, ready: Any, stop: Any
+    feeds: int, items: int, hosts: int, latency: float, short: bool, ready: Any, stop: Any
 ) -> None:  # pragma: no cover - runs in the server process
     """Serve the feeds from ``hosts`` loopback addresses until ``stop`` is set."""
     import asyncio
 
     async def run() -> None:
         addresses = [f"127.0.0.{2 + index}" for index in range(hosts)]
-        documents = feed_documents(feeds, items)
+        documents = feed_documents(feeds, items, short=short)
         bodies = {f"/feed/{number}.xml": body for number, body in enumerate(documents)}
         responder = _Responder(bodies, latency)
         servers = [
@@ -142,6 +154,11 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=20, help="loopback addresses serving")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per response")
     parser.add_argument("--runs", type=int, default=1, help="runs on the same state")
+    parser.add_argument(
+        "--short",
+        action="store_true",
+        help="headline-and-teaser items, three in ten syndicated on other feeds",
+    )
     args = shrink(parser.parse_args(), feeds=4, items=5, hosts=2, latency=0.0, runs=1)
 
     if not hasattr(os, "wait4"):
@@ -151,7 +168,7 @@ def main() -> int:
     stop = multiprocessing.Event()
     server = multiprocessing.Process(
         target=serve,
-        args=(args.feeds, args.items, args.hosts, args.latency, send, stop),
+        args=(args.feeds, args.items, args.hosts, args.latency, args.short, send, stop),
         daemon=True,
     )
     server.start()

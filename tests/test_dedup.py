@@ -157,10 +157,10 @@ def test_banded_index_finds_what_a_full_scan_finds(
     assert window.reads == 1
 
 
-def test_the_headline_index_joins_short_items_only_and_follows_its_mode(tmp_path: Path) -> None:
-    """On a real SQLite state: a short item finds the stored copy of its headline; two long
-    articles (both with a fingerprint) are left to the text rule; `exact` does not join a
-    changed verb ending, `near` does; articles older than the window are not looked at."""
+def test_the_headline_index_follows_its_mode_and_window(tmp_path: Path) -> None:
+    """On a real SQLite state: a short item finds the stored copy of its headline; `exact`
+    does not join a changed verb ending, `near` does; short items older than the window
+    are not looked at."""
     from datetime import timedelta
 
     from pressmon._dedup import HeadlineIndex, headline
@@ -168,45 +168,58 @@ def test_the_headline_index_joins_short_items_only_and_follows_its_mode(tmp_path
 
     now = datetime(2025, 6, 2, tzinfo=timezone.utc)
     stored = Article(title="Alpine launches its electric SUV in Texas", url="https://a.example/1")
-    long_one = Article(
-        title="Alpine opens a dealer in Miami", text=AGENCY_BODY, url="https://a.example/2"
-    )
     old = Article(title="Alpine opens orders for the A390 crossover", url="https://a.example/3")
     with SQLiteStore(tmp_path / "state.db") as store:
         with store.transaction():
-            for item, seen, print_ in (
-                (stored, now, None),
-                (long_one, now, 5),
-                (old, now - timedelta(days=40), None),
-            ):
+            for item, seen in ((stored, now), (old, now - timedelta(days=40))):
                 head = headline(item)
                 assert head is not None
                 store.add_article(
-                    item,
-                    story_id=item.id,
-                    fingerprint=print_,
-                    flags=(),
-                    seen=seen,
+                    item, story_id=item.id, fingerprint=None, flags=(), seen=seen,
                     headline=head.encode(),
-                )
+                )  # fmt: skip
         window = now - timedelta(days=30)
         exact = HeadlineIndex(store, window, "exact")
         near = HeadlineIndex(store, window, "near")
-        copy = headline(
-            Article(
-                title="Alpine launches its electric SUV in Texas - Reuters",
-                source=Source(name="Reuters"),
+        suffixed = Article(
+            title="Alpine launches its electric SUV in Texas - Reuters",
+            source=Source(name="Reuters"),
+        )
+        copy, changed, late = (
+            headline(item)
+            for item in (
+                suffixed,
+                Article(title="Alpine launched its electric SUV in Texas"),
+                Article(title="Alpine opens orders for the A390 crossover"),
             )
         )
-        changed = headline(Article(title="Alpine launched its electric SUV in Texas"))
-        long_copy = headline(Article(title="Alpine opens a dealer in Miami"))
-        late = headline(Article(title="Alpine opens orders for the A390 crossover"))
-        assert (
-            copy is not None and changed is not None and long_copy is not None and late is not None
-        )
-        assert exact.find(copy, long=False) == stored.id
-        assert exact.find(changed, long=False) is None
-        assert near.find(changed, long=False) == stored.id
-        assert exact.find(long_copy, long=True) is None
-        assert exact.find(long_copy, long=False) == long_one.id
-        assert near.find(late, long=False) is None
+        assert copy is not None and changed is not None and late is not None
+        assert exact.find(copy) == stored.id
+        assert exact.find(changed) is None
+        assert near.find(changed) == stored.id
+        assert near.find(late) is None
+
+
+def test_only_short_items_are_matched_by_headline(tmp_path: Path) -> None:
+    """A long article (one with a fingerprint) gets no headline: the same title with a long
+    body is left to the text rule, and a short item never joins it by its title alone."""
+    from datetime import timedelta
+
+    from pressmon._dedup import HeadlineIndex, match_story
+    from pressmon._store import SQLiteStore
+
+    now = datetime(2025, 6, 2, tzinfo=timezone.utc)
+    title = "Alpine opens its first US dealer in Miami"
+    long_article = Article(title=title, text=AGENCY_BODY, url="https://a.example/2")
+    short = Article(title=title, url="https://b.example/2")
+    with SQLiteStore(tmp_path / "state.db") as store:
+        index = HeadlineIndex(store, now - timedelta(days=30), "near")
+        first = match_story(store, long_article, now=now, headlines=index)
+        assert first.kind == "new" and first.fingerprint is not None and first.headline is None
+        with store.transaction():
+            store.add_article(
+                long_article, story_id=first.story_id, fingerprint=first.fingerprint,
+                flags=(), seen=now,
+            )  # fmt: skip
+        second = match_story(store, short, now=now, headlines=index)
+        assert second.kind == "new" and second.headline is not None

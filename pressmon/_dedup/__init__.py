@@ -20,7 +20,7 @@ Four rules, tried in order, for an article the store has not seen under its own 
    one-line stories ("Alpine to enter the US in 2027" / "... in 2028") share most of
    their shingles.
 4. **The same headline** (`pressmon._headlines`, `._headline_index`), for short
-   items (at least one of the two has no fingerprint): headlines and teasers that
+   items (too few words for a fingerprint; only theirs are kept): headlines and teasers that
    agencies and aggregators repeat with other links and guids. `exact`: the same
    title and summary words, case, accents and punctuation folded, an aggregator's
    ` - Outlet` and the outlet's name in the summary removed. `near` (the default):
@@ -96,7 +96,8 @@ class StoryMatch:
     """The article's fingerprint (computed for every kind but `seen`; None when the
     body is too short)."""
     headline: Headline | None = None
-    """The article's headline (computed for every kind but `seen`; None without a title)."""
+    """The headline of a short item (no fingerprint; computed for every kind but `seen`;
+    None without a title)."""
 
 
 def match_story(
@@ -112,9 +113,10 @@ def match_story(
 ) -> StoryMatch:
     """Find the story an article belongs to, by the rules in this module's docstring.
 
-    The fingerprint and headline are computed only for an article not stored yet (a
-    run sees mostly known articles). `index` (one per run) makes the near-duplicate
-    lookup read the state once; `headlines` (one per run) turns on the headline rule.
+    The fingerprint (and, for a short item, the headline) is computed only for an
+    article not stored yet (a run sees mostly known articles). `index` (one per run)
+    makes the near-duplicate lookup read the state once; `headlines` (one per run)
+    turns on the headline rule.
 
     Args:
         store: the state.
@@ -127,13 +129,13 @@ def match_story(
         headlines: the run's headline index (None: no headline rule).
 
     Returns:
-        Where the article belongs, with its fingerprint and headline.
+        Where the article belongs, with its fingerprint or its headline.
     """
     same = store.find_article(article.id)
     if same is not None:
         return StoryMatch("seen", same.story_id, same)
     print_ = fingerprint(article, min_words)
-    head = headline(article)
+    head = headline(article) if print_ is None else None
     found = _known_copy(
         store, article, print_, head, now, max_distance, window_days, index, headlines
     )
@@ -177,7 +179,7 @@ def _known_copy(
         if similar:
             return "text", similar[0][0], similar[0][1]
     if head is not None and headlines is not None:
-        article_id = headlines.find(head, long=print_ is not None)
+        article_id = headlines.find(head)
         copy = store.find_article(article_id) if article_id is not None else None
         if copy is not None:
             return "headline", copy, None

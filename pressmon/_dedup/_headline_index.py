@@ -21,11 +21,10 @@ HeadlineMode = Literal["exact", "near"]
 
 
 class HeadlineIndex:
-    """Find a stored article whose headline tells the same story.
+    """Find a stored short item whose headline tells the same story.
 
-    The rule is for short items: two articles that both have a long body (a
-    fingerprint) are left to the text rule, so a headline match needs at least one
-    of the two to be short.
+    The rule is for short items (too few words for a fingerprint): only their
+    headlines are stored and looked up; longer articles are left to the text rule.
 
     Args:
         store: the state.
@@ -37,56 +36,58 @@ class HeadlineIndex:
         self._store = store
         self._since = since
         self.mode: HeadlineMode = mode
-        self._items: list[tuple[str, Headline, bool]] | None = None
-        self._exact: dict[str, list[int]] = {}
-        self._near: dict[tuple[object, ...], list[int]] = {}
+        # (article id, stored headline): the window, oldest first. The tables map the
+        # hash of a key to positions in it; a headline is decoded again only to verify
+        # a near candidate, so the window costs one string per short item.
+        self._items: list[tuple[str, str]] | None = None
+        self._exact: dict[int, list[int]] = {}
+        self._near: dict[int, list[int]] = {}
 
-    def _window(self) -> list[tuple[str, Headline, bool]]:
+    def _window(self) -> list[tuple[str, str]]:
         if self._items is None:
             self._items = []
-            for article_id, text, long in self._store.headlines(self._since):
-                self._index(article_id, Headline.decode(text), long)
+            for article_id, text in self._store.headlines(self._since):
+                self._index(article_id, Headline.decode(text), text)
         return self._items
 
-    def _index(self, article_id: str, headline: Headline, long: bool) -> None:
+    def _index(self, article_id: str, headline: Headline, text: str) -> None:
         assert self._items is not None
         position = len(self._items)
-        self._items.append((article_id, headline, long))
-        self._exact.setdefault(headline.exact_key, []).append(position)
+        self._items.append((article_id, text))
+        self._exact.setdefault(hash(headline.exact_key), []).append(position)
         if self.mode == "near" and headline.near_key is not None:
-            self._near.setdefault(headline.near_key, []).append(position)
+            self._near.setdefault(hash(headline.near_key), []).append(position)
 
-    def find(self, headline: Headline, *, long: bool) -> str | None:
-        """The oldest article of the window with the same headline (exactly, else nearly
-        in `near` mode), or None.
+    def find(self, headline: Headline) -> str | None:
+        """The oldest short item of the window with the same headline (exactly, else
+        nearly in `near` mode), or None.
 
         Args:
-            headline: the new article's headline.
-            long: whether the new article has a long body (a fingerprint).
+            headline: the new short item's headline.
 
         Returns:
             The matching article's id.
         """
         items = self._window()
-        for position in self._exact.get(headline.exact_key, ()):
-            article_id, _, other_long = items[position]
-            if not (long and other_long):
+        key = headline.exact_key
+        for position in self._exact.get(hash(key), ()):
+            article_id, text = items[position]
+            if Headline.decode(text).exact_key == key:  # not a hash collision
                 return article_id
         if self.mode == "near" and headline.near_key is not None:
-            for position in self._near.get(headline.near_key, ()):
-                article_id, other, other_long = items[position]
-                if not (long and other_long) and same_story_nearly(headline, other):
+            for position in self._near.get(hash(headline.near_key), ()):
+                article_id, text = items[position]
+                if same_story_nearly(headline, Headline.decode(text)):
                     return article_id
         return None
 
-    def add(self, article_id: str, headline: Headline, *, long: bool) -> None:
-        """Include an article stored during this run.
+    def add(self, article_id: str, headline: Headline) -> None:
+        """Include a short item stored during this run.
 
         Args:
             article_id: its id.
             headline: its headline.
-            long: whether it has a long body (a fingerprint).
         """
         if self._items is None:
             return  # not read yet: the store has it, the first read will include it
-        self._index(article_id, headline, long)
+        self._index(article_id, headline, headline.encode())

@@ -194,7 +194,7 @@ class Recorder:
                 headline=head.encode() if head is not None else None,
             )
             if head is not None and self.headlines is not None:
-                self.headlines.add(article.id, head, long=print_ is not None)
+                self.headlines.add(article.id, head)
         else:
             self.store.update_article(article, fingerprint=print_, flags=None if alerted else flags)
         if print_ is not None:

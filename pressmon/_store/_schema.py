@@ -107,10 +107,13 @@ def _v2(connection: sqlite3.Connection) -> None:
 
 
 def _v3(connection: sqlite3.Connection) -> None:
-    """Keep each article's headline as copies share it (`pressmon._headlines`), for the
-    dedup rule of short items; computed for the articles already stored."""
+    """Keep each short item's headline as copies share it (`pressmon._headlines`), for the
+    dedup rule of short items; computed for the short items already stored (those
+    without a fingerprint)."""
     connection.execute("ALTER TABLE articles ADD COLUMN headline TEXT")
-    rows = connection.execute("SELECT id, article FROM articles").fetchall()
+    rows = connection.execute(
+        "SELECT id, article FROM articles WHERE fingerprint IS NULL"
+    ).fetchall()
     for article_id, text in rows:
         data = json.loads(text)
         headline = headline_of(

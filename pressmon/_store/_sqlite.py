@@ -331,15 +331,15 @@ class SQLiteStore:
         )
         return [(row["id"], to_unsigned(row["fingerprint"])) for row in rows]
 
-    def headlines(self, since: datetime) -> list[tuple[str, str, bool]]:
-        """(article id, stored headline, has a fingerprint) of the articles first seen since
-        a time, oldest first."""
+    def headlines(self, since: datetime) -> list[tuple[str, str]]:
+        """(article id, stored headline) of the short items first seen since a time, oldest
+        first."""
         rows = self._all(
-            "SELECT id, headline, fingerprint IS NOT NULL AS long FROM articles "
-            "WHERE first_seen >= ? AND headline IS NOT NULL ORDER BY first_seen, rowid",
+            "SELECT id, headline FROM articles WHERE first_seen >= ? AND headline IS NOT NULL"
+            " ORDER BY first_seen, rowid",
             (_iso(since),),
         )
-        return [(row["id"], row["headline"], bool(row["long"])) for row in rows]
+        return [(row["id"], row["headline"]) for row in rows]
 
     def add_article(
         self,

@@ -92,9 +92,9 @@ class Store(Protocol):
         """(article id, fingerprint) of the articles first seen since a time, oldest first."""
         ...
 
-    def headlines(self, since: datetime) -> list[tuple[str, str, bool]]:
-        """(article id, stored headline, has a fingerprint) of the articles first seen since
-        a time, oldest first."""
+    def headlines(self, since: datetime) -> list[tuple[str, str]]:
+        """(article id, stored headline) of the short items first seen since a time, oldest
+        first."""
         ...
 
     def add_article(
@@ -108,8 +108,8 @@ class Store(Protocol):
         match: str | None = None,
         headline: str | None = None,
     ) -> None:
-        """Store a new article (`match`: why it joined an existing story; `headline`: its
-        `Headline.encode()`)."""
+        """Store a new article (`match`: why it joined an existing story; `headline`: a
+        short item's `Headline.encode()`)."""
         ...
 
     def update_article(

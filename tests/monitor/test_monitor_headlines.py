@@ -207,3 +207,48 @@ def _copy(item: Item, outlet: str, number: int) -> Item:
         f"https://{outlet}.example/{number}",
         item.published,
     )
+
+
+def _news_feed(items: list[tuple[str, str, str]]) -> bytes:
+    """A Google News-shaped feed: `Title - Outlet`, the summary repeating both, `<source>`."""
+    from xml.sax.saxutils import escape
+
+    entries = "".join(
+        f"<item><title>{escape(f'{title} - {outlet}')}</title><link>{escape(link)}</link>"
+        f'<guid isPermaLink="false">{escape(link)}</guid>'
+        f"<description>{escape(f'{title}  {outlet}')}</description>"
+        f'<source url="https://{outlet.lower()}.example">{escape(outlet)}</source></item>'
+        for title, outlet, link in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Actualités</title><link>https://news.example/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+def test_aggregator_copies_with_other_outlets_are_one_story_under_a_feed_name(
+    http_server: TestServer, tmp_path: Path
+) -> None:
+    """Two aggregator searches (each a configured feed with a `name`) carry the item as
+    `Title - Outlet` from two outlets: one alert, and each copy keeps its outlet as its
+    source (the feed's name replaces only the feed's own title)."""
+    http_server.routes["/one.xml"] = FeedRoute(
+        _news_feed([(FR_TITLE, "Lechos", "https://news.example/a1")])
+    )
+    http_server.routes["/two.xml"] = FeedRoute(
+        _news_feed([(FR_TITLE, "Figaro", "https://news.example/b1")])
+    )
+    config = write_config(tmp_path, [])
+    config.write_text(
+        config.read_text()
+        + "".join(
+            f'\n[[feeds]]\nurl = "{http_server.url(path)}"\nname = "Search {n}"\n'
+            for n, path in ((1, "/one.xml"), (2, "/two.xml"))
+        ),
+        encoding="utf-8",
+    )
+    report = _run(config)
+    assert len(report.alerts) == 1 and report.duplicates == 1
+    (alert,) = report.alerts
+    assert alert.article.source.name == "Lechos"
+    assert [(copy.source.name, copy.match) for copy in alert.copies] == [("Figaro", "headline")]
