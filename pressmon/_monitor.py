@@ -413,21 +413,7 @@ def redact(text: str, secrets: Sequence[str]) -> str:
 
 
 def _secrets(config: MonitorConfig) -> list[str]:
-    from pressmon.config import WebhookSinkConfig
-
-    values = []
-    for sink in config.sinks:
-        if isinstance(sink, WebhookSinkConfig):
-            values.append(sink.url.get_secret_value())
-            values.extend(value.get_secret_value() for value in sink.headers.values())
-            # a header value is often "Bearer TOKEN": the token alone must go too
-            values.extend(
-                part
-                for value in sink.headers.values()
-                for part in value.get_secret_value().split()
-                if len(part) >= 8
-            )
-    return values
+    return config.secrets()
 
 
 def alert_id(story_id: str) -> str:

@@ -72,7 +72,10 @@ _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class _Config(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # Sinks hold secrets: pydantic's own messages never quote an input (hide_input_in_errors).
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True, hide_input_in_errors=True
+    )
 
 
 def _base_dir(info: ValidationInfo) -> Path | None:
@@ -216,6 +219,10 @@ class _SinkBase(_Config):
         """The identity of this sink in the state file (never a secret)."""
         return self.name or self._default_key()
 
+    def secrets(self) -> list[str]:
+        """The secret values this sink holds, for the monitor to remove from what it prints."""
+        return []
+
     def _default_key(self) -> str:
         raise NotImplementedError
 
@@ -306,6 +313,19 @@ class WebhookSinkConfig(_SinkBase):
                 for name, item in value.items()
             }
         return value
+
+    def secrets(self) -> list[str]:
+        """The URL and the header values (and the tokens in them)."""
+        values = [self.url.get_secret_value()]
+        values.extend(value.get_secret_value() for value in self.headers.values())
+        # a header value is often "Bearer TOKEN": the token alone must go too
+        values.extend(
+            part
+            for value in self.headers.values()
+            for part in value.get_secret_value().split()
+            if len(part) >= 8
+        )
+        return values
 
     def _default_key(self) -> str:
         digest = hashlib.sha256(self.url.get_secret_value().encode()).hexdigest()[:12]
@@ -427,6 +447,17 @@ class MonitorConfig(_Config):
                 seen.add(feed.url)
                 unique.append(feed)
         return unique
+
+    def secrets(self) -> list[str]:
+        """Return every secret value of the configuration, for redaction.
+
+        The monitor replaces them by `***` in every line it prints and every error it
+        reports.
+
+        Returns:
+            Webhook URLs and header values (and the tokens in them).
+        """
+        return [value for sink in self.sinks for value in sink.secrets()]
 
     def github_enabled(self, environ: Mapping[str, str] | None = None) -> bool:
         """Whether the GitHub Actions sink is on for this run.
