@@ -14,9 +14,10 @@ The smallest configuration::
 
 Relative paths (`state`, `feeds_file`, sink paths, topic files) are read
 relative to the directory of the configuration file. Secrets never sit in the
-file: the fields that may carry one (a webhook's `url` and its `headers`)
-accept `${ENV_VAR}` and take the value from the environment; no other field
-is expanded. Every key is described in `docs/monitor.md`.
+file: the fields that may carry one (a webhook's `url` and its `headers`, an
+email sink's `password`) accept `${ENV_VAR}` and take the value from the
+environment; no other field is expanded. Every key is
+described in `docs/monitor.md` and, for the sinks, `docs/alerts.md`.
 
 [`load_config`][pressmon.load_config] raises [`ConfigError`][pressmon.ConfigError] with the
 file (`.path`), the dotted key (`.key`, as `sinks.1.path`) and the fix.
@@ -27,8 +28,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import string
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import time, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -53,6 +56,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 __all__ = [
     "ConsoleSinkConfig",
     "DedupConfig",
+    "EmailSinkConfig",
     "FeedConfig",
     "FetchConfig",
     "GithubSinkConfig",
@@ -345,13 +349,240 @@ class GithubSinkConfig(_SinkBase):
         return "github"
 
 
+HEADLINE_FIELDS = ("count", "stories", "topics", "date")
+"""The placeholders of an email `subject`."""
+
+
+def _check_headline(value: str) -> str:
+    """Refuse a subject/title template with a line break or an unknown placeholder."""
+    if "\r" in value or "\n" in value:
+        raise ValueError("write the template on one line (no line break)")
+    known = ", ".join(f"{{{name}}}" for name in HEADLINE_FIELDS)
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
+    except ValueError as error:
+        raise ValueError(
+            f"not a valid template ({error}): use the placeholders {known}, "
+            "and write a literal brace twice ({{ or }})"
+        ) from None
+    for field in fields:
+        if field not in HEADLINE_FIELDS:
+            raise ValueError(f"unknown placeholder {{{field}}}: use {known}")
+    return value
+
+
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+
+
+def _check_address(value: str) -> str:
+    """One email address, bare or with a display name (`pressmon <alerts@example.org>`)."""
+    from email.utils import getaddresses
+
+    value = value.strip()
+    if "\r" in value or "\n" in value:
+        raise ValueError("an email address cannot contain a line break")
+    parsed = getaddresses([value])
+    if len(parsed) != 1 or not _ADDRESS.match(parsed[0][1]):
+        raise ValueError(
+            f"{value!r} is not one email address: write it as alerts@example.org or "
+            '"pressmon <alerts@example.org>" (several recipients: a list, '
+            'to = ["a@x.org", "b@x.org"])'
+        )
+    if not parsed[0][1].isascii():
+        raise ValueError(
+            f"{value!r}: write the address itself in ASCII (a domain in its xn-- form); "
+            "the name before it may be in any script"
+        )
+    return value
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class EmailSinkConfig(_SinkBase):
+    """Send the run's new stories as one email (HTML and plain text), or a daily digest."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    type: Literal["email"]
+    host: str = Field(min_length=1)
+    """The SMTP server, as smtp.gmail.com."""
+    port: int | None = Field(default=None, ge=1, le=65535)
+    """The server's port (default: 587 with `starttls`, 465 with `tls`, 25 with `none`)."""
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    """`starttls` (plain connection upgraded to TLS, refused if the server cannot), `tls`
+    (TLS from the start) or `none` (no encryption: for a relay on this machine)."""
+    user: str | None = None
+    """The login, when the server wants one (usually the sender's address)."""
+    password: SecretStr | None = None
+    """The login's password, always from the environment: `"${SMTP_PASSWORD}"`."""
+    sender: str = Field(alias="from")
+    """The `From` address (`from` in the file), as "pressmon <alerts@example.org>"."""
+    to: tuple[str, ...] = Field(min_length=1)
+    """The recipients (one address, or a list)."""
+    reply_to: str | None = None
+    """A `Reply-To` address."""
+    subject: str = "[pressmon] {count} new {stories}: {topics}"
+    """The subject, with the placeholders `{count}`, `{stories}` (story/stories), `{topics}`
+    (three at most, the most frequent first) and `{date}` (the day of the newest story, in
+    `timezone`)."""
+    title: str = "pressmon digest"
+    """The heading of the message."""
+    schedule: Literal["run", "daily"] = "run"
+    """`run`: one message per run with new stories; `daily`: one message a day, with the
+    stories of the days that are over."""
+    timezone: str = "UTC"
+    """The time zone of the days (`daily`) and of `{date}`: an IANA name, as Europe/Paris."""
+    send_at: time | None = None
+    """With `daily`: the local time after which the previous day's digest goes out
+    (default 00:00)."""
+    timeout: float = Field(default=30.0, gt=0)
+    """Seconds to wait for the server at each step."""
+    retries: int = Field(default=2, ge=0, le=10)
+    """Retries within the run after a connection error, a timeout or a 4xx answer."""
+    backoff: float = Field(default=2.0, ge=0)
+    """The first retry's delay in seconds; it doubles each time (capped at 30 s)."""
+    ca_file: Path | None = None
+    """A file of CA certificates to trust instead of the system's (a private relay)."""
+    helo: str | None = None
+    """The name pressmon gives in EHLO (default: this machine's fully qualified name, which
+    takes a lookup of its own host name)."""
+
+    _headlines = field_validator("subject", "title")(_check_headline)
+
+    @field_validator("sender", "reply_to")
+    @classmethod
+    def _one_address(cls, value: str | None) -> str | None:
+        return None if value is None else _check_address(value)
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _recipients(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = (value,)
+        if isinstance(value, list | tuple):
+            return tuple(_check_address(item) if isinstance(item, str) else item for item in value)
+        return value
+
+    @field_validator("helo")
+    @classmethod
+    def _helo_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]", value):
+            raise ValueError(
+                f"{value!r} is not a host name: write a name, as mail.example.org, "
+                "or an address in brackets, as [192.0.2.1]"
+            )
+        return value
+
+    @field_validator("host")
+    @classmethod
+    def _host_name(cls, value: str) -> str:
+        value = value.strip()
+        if "://" in value or not value or any(char.isspace() for char in value):
+            raise ValueError(f"{value!r} is not a host name: write it alone, as smtp.gmail.com")
+        if value.count(":") == 1:
+            raise ValueError("write the port in its own key: port = 587")
+        return value
+
+    @field_validator("password", mode="before")
+    @classmethod
+    def _password_from_environment(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            # In a configuration file the password is always a reference; from Python,
+            # any value (read from a vault, say) is accepted.
+            if info.context is not None and not _ENV_REFERENCE.fullmatch(value.strip()):
+                raise ValueError(
+                    'write the password as "${SMTP_PASSWORD}" and export that variable: '
+                    "a password must not sit in the configuration file"
+                )
+            value = expand_env(value.strip())
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        _zone(value)
+        return value
+
+    @field_validator("send_at")
+    @classmethod
+    def _local_time(cls, value: time | None) -> time | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("write a local time, as 07:00: the zone is the timezone key")
+        return value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _relative_to_config(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        return None if value is None else _resolve(value, info)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EmailSinkConfig:
+        if self.user is not None and self.password is None:
+            raise ValueError('user is set but password is not: add password = "${SMTP_PASSWORD}"')
+        if self.password is not None and self.user is None:
+            raise ValueError("password is set but user is not: add the login, as user = ...")
+        if self.security == "none" and self.password is not None and not _is_loopback(self.host):
+            raise ValueError(
+                'security = "none" would send the password in clear over the network: '
+                'use "starttls" (port 587) or "tls" (port 465)'
+            )
+        if self.send_at is not None and self.schedule != "daily":
+            raise ValueError('send_at only applies to schedule = "daily": remove it or add that')
+        return self
+
+    def smtp_port(self) -> int:
+        """The port to connect to (`port`, else the usual one for `security`)."""
+        if self.port is not None:
+            return self.port
+        return {"starttls": 587, "tls": 465, "none": 25}[self.security]
+
+    def zone(self) -> tzinfo:
+        """The `timezone` as a `tzinfo`."""
+        return _zone(self.timezone)
+
+    def secrets(self) -> list[str]:
+        """The password."""
+        return [self.password.get_secret_value()] if self.password is not None else []
+
+    def _default_key(self) -> str:
+        recipients = ",".join(sorted(address.lower() for address in self.to))
+        place = f"{self.host.lower()}:{self.smtp_port()}:{recipients}"
+        return f"email:{hashlib.sha256(place.encode()).hexdigest()[:12]}"
+
+
+def _zone(name: str) -> tzinfo:
+    """A time zone by IANA name (UTC without the zone database)."""
+    from datetime import timezone
+
+    if name.upper() == "UTC":
+        return timezone.utc
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}: use an IANA name, as Europe/Paris or America/New_York"
+        ) from None
+
+
 SinkConfig = Annotated[
     ConsoleSinkConfig
     | JsonlSinkConfig
     | MarkdownSinkConfig
     | HtmlSinkConfig
     | WebhookSinkConfig
-    | GithubSinkConfig,
+    | GithubSinkConfig
+    | EmailSinkConfig,
     Field(discriminator="type"),
 ]
 """One `[[sinks]]` table; `type` chooses which."""
@@ -455,7 +686,7 @@ class MonitorConfig(_Config):
         reports.
 
         Returns:
-            Webhook URLs and header values (and the tokens in them).
+            Webhook URLs and header values (and the tokens in them), email passwords.
         """
         return [value for sink in self.sinks for value in sink.secrets()]
 

@@ -18,6 +18,7 @@ from monitor_support import AGENCY_BODY
 from pressmon._detect import detect
 from pressmon.config import (
     ConsoleSinkConfig,
+    EmailSinkConfig,
     GithubSinkConfig,
     HtmlSinkConfig,
     JsonlSinkConfig,
@@ -237,7 +238,11 @@ def test_every_sink_type_has_a_class_and_every_class_a_type() -> None:
         "html": HtmlSinkConfig(type="html", path=Path("a.html")),
         "webhook": WebhookSinkConfig(type="webhook", url="https://hooks.example/x"),
         "github": GithubSinkConfig(type="github"),
+        "email": EmailSinkConfig.model_validate(
+            {"type": "email", "host": "smtp.example.org", "from": "a@x.org", "to": "b@x.org"}
+        ),
     }
+    assert set(examples) == set(SINK_CLASSES)
     for kind, config in examples.items():
         sink = build_sink(config, stdout=io.StringIO())
         assert sink.key == config.key(), kind

@@ -96,9 +96,7 @@ def topics_of(alerts: Sequence[Alert]) -> list[str]:
     return sorted(counts, key=lambda topic: (-counts[topic], topic))
 
 
-def headline(
-    template: str, alerts: Sequence[Alert], *, title: str, now: datetime, zone: tzinfo
-) -> str:
+def headline(template: str, alerts: Sequence[Alert], *, now: datetime, zone: tzinfo) -> str:
     """An email subject or a notification title: the template (placeholders of
     `pressmon.config.HEADLINE_FIELDS`) filled for these alerts, on one line.
 
@@ -114,7 +112,6 @@ def headline(
             "count": count,
             "stories": "story" if count == 1 else "stories",
             "topics": shown or "no topic",
-            "title": title,
             "date": newest.astimezone(zone).date().isoformat(),
         }
     )

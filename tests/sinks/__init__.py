@@ -1,0 +1,1 @@
+"""Tests of the alert sinks that talk to servers (email), with their fixtures."""
