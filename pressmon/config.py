@@ -15,8 +15,8 @@ The smallest configuration::
 Relative paths (`state`, `feeds_file`, sink paths, topic files) are read
 relative to the directory of the configuration file. Secrets never sit in the
 file: the fields that may carry one (a webhook's `url` and its `headers`, an
-email sink's `password`) accept `${ENV_VAR}` and take the value from the
-environment; no other field is expanded. Every key is
+email sink's `password`, an apprise sink's `urls`) accept `${ENV_VAR}` and take
+the value from the environment; no other field is expanded. Every key is
 described in `docs/monitor.md` and, for the sinks, `docs/alerts.md`.
 
 [`load_config`][pressmon.load_config] raises [`ConfigError`][pressmon.ConfigError] with the
@@ -36,7 +36,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -54,6 +56,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 __all__ = [
+    "AppriseSinkConfig",
     "ConsoleSinkConfig",
     "DedupConfig",
     "EmailSinkConfig",
@@ -350,7 +353,7 @@ class GithubSinkConfig(_SinkBase):
 
 
 HEADLINE_FIELDS = ("count", "stories", "topics", "date")
-"""The placeholders of an email `subject`."""
+"""The placeholders of an email `subject` and an apprise `title`."""
 
 
 def _check_headline(value: str) -> str:
@@ -575,6 +578,82 @@ def _zone(name: str) -> tzinfo:
         ) from None
 
 
+def _expand_apprise_url(value: Any) -> Any:
+    if isinstance(value, str):
+        value = expand_env(value.strip())
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value):
+            # Never echo the value: it may be a secret.
+            raise ValueError(
+                "not an apprise URL (service://...): see https://github.com/caronc/apprise/wiki"
+            )
+    return value
+
+
+def _known_to_apprise(value: SecretStr) -> SecretStr:
+    from importlib.util import find_spec
+
+    if find_spec("apprise") is None:
+        return value  # reported once, on `type`
+    from pressmon.sinks._apprise import url_problem
+
+    problem = url_problem(value.get_secret_value())
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+AppriseUrl = Annotated[
+    SecretStr, BeforeValidator(_expand_apprise_url), AfterValidator(_known_to_apprise)
+]
+
+
+def _url_secrets(url: str) -> list[str]:
+    """An apprise URL and the pieces of it that may be a token on their own."""
+    _, _, rest = url.partition("://")
+    netloc = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+    host = netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+    parts = re.split(r"[/:@?&=#,]", rest)
+    # A dotted host (api.example.org, 127.0.0.1) names a server, not a secret; a token may
+    # sit where apprise reads a host (tgram://BOT_TOKEN/CHAT), and it has no dots.
+    return [url, *(part for part in parts if len(part) >= 8 and not (part == host and "." in part))]
+
+
+class AppriseSinkConfig(_SinkBase):
+    """Notify chat and push services through apprise (one notification per run)."""
+
+    type: Literal["apprise"]
+    urls: tuple[AppriseUrl, ...] = Field(min_length=1)
+    """Apprise URLs (`tgram://...`, `msteams://...`, `discord://...`); write their secrets
+    as `${ENV_VAR}`."""
+    title: str = "pressmon: {count} new {stories} ({topics})"
+    """The notification's title, with the placeholders of an email `subject` (`{date}`:
+    the UTC day)."""
+    format: Literal["markdown", "text"] = "markdown"
+    """The body: Markdown (apprise converts it for each service) or plain text."""
+    max_length: int | None = Field(default=None, ge=200)
+    """The longest body (default: the smallest limit of the services); stories that do not
+    fit are listed by title, then counted."""
+
+    _headline = field_validator("title")(_check_headline)
+
+    @field_validator("type")
+    @classmethod
+    def _apprise_installed(cls, value: str) -> str:
+        from importlib.util import find_spec
+
+        if find_spec("apprise") is None:
+            raise ValueError('the apprise sink needs apprise: pip install "pressmon[apprise]"')
+        return value
+
+    def secrets(self) -> list[str]:
+        """The URLs, and the tokens in them."""
+        return [part for url in self.urls for part in _url_secrets(url.get_secret_value())]
+
+    def _default_key(self) -> str:
+        urls = "\n".join(sorted(url.get_secret_value() for url in self.urls))
+        return f"apprise:{hashlib.sha256(urls.encode()).hexdigest()[:12]}"
+
+
 SinkConfig = Annotated[
     ConsoleSinkConfig
     | JsonlSinkConfig
@@ -582,7 +661,8 @@ SinkConfig = Annotated[
     | HtmlSinkConfig
     | WebhookSinkConfig
     | GithubSinkConfig
-    | EmailSinkConfig,
+    | EmailSinkConfig
+    | AppriseSinkConfig,
     Field(discriminator="type"),
 ]
 """One `[[sinks]]` table; `type` chooses which."""
@@ -686,7 +766,8 @@ class MonitorConfig(_Config):
         reports.
 
         Returns:
-            Webhook URLs and header values (and the tokens in them), email passwords.
+            Webhook URLs and header values (and the tokens in them), email passwords,
+            apprise URLs (and the tokens in them).
         """
         return [value for sink in self.sinks for value in sink.secrets()]
 

@@ -17,6 +17,7 @@ from monitor_support import AGENCY_BODY
 
 from pressmon._detect import detect
 from pressmon.config import (
+    AppriseSinkConfig,
     ConsoleSinkConfig,
     EmailSinkConfig,
     GithubSinkConfig,
@@ -240,6 +241,9 @@ def test_every_sink_type_has_a_class_and_every_class_a_type() -> None:
         "github": GithubSinkConfig(type="github"),
         "email": EmailSinkConfig.model_validate(
             {"type": "email", "host": "smtp.example.org", "from": "a@x.org", "to": "b@x.org"}
+        ),
+        "apprise": AppriseSinkConfig.model_validate(
+            {"type": "apprise", "urls": ["json://127.0.0.1:9/hook"]}
         ),
     }
     assert set(examples) == set(SINK_CLASSES)

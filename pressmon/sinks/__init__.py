@@ -15,6 +15,7 @@ alert ids, so a message sent again is recognisable.
 `webhook`    a JSON (or Slack) POST per alert, retried, idempotent
 `github`     a job summary and `::notice` annotations in GitHub Actions
 `email`      one message per run (or a daily digest) over SMTP, HTML and text
+`apprise`    one notification per run to chat services (`pressmon[apprise]`)
 =============  ==========================================================
 
 To add a sink: write its module here (a class taking `(config, *, stdout=None)`
@@ -47,6 +48,7 @@ SINK_CLASSES: dict[str, str] = {
     "webhook": "pressmon.sinks._webhook:WebhookSink",
     "github": "pressmon.sinks._github:GithubSink",
     "email": "pressmon.sinks._email:EmailSink",
+    "apprise": "pressmon.sinks._apprise:AppriseSink",
 }
 """Each `[[sinks]] type` and the class that delivers it (imported when first built)."""
 

@@ -1,4 +1,4 @@
-"""Alerts as plain text: the email's text part.
+"""Alerts as plain text: the email's text part and the apprise sink's `text` body.
 
 Matched terms are marked `*like this*`; links are written out in full, so every
 mail client and chat service shows them as they are.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pressmon.models import Alert
 from pressmon.sinks._common import date_label, evidence_segments, source_label, title_of
 
-__all__ = ["render_alert_text", "render_text"]
+__all__ = ["render_alert_line", "render_alert_text", "render_text"]
 
 _SPACES = re.compile(r"\s+")
 
@@ -47,6 +47,13 @@ def render_alert_text(alert: Alert, indent: str = "") -> str:
             label = _line(source_label(copy))
             lines.append(f"  - {label}: {copy.url}" if copy.url else f"  - {label}")
     return "\n".join(indent + line if index else line for index, line in enumerate(lines))
+
+
+def render_alert_line(alert: Alert) -> str:
+    """One alert on one line: the title, the source and the link."""
+    article = alert.article
+    line = f"- {_line(title_of(article))} ({_line(source_label(article))})"
+    return f"{line} {article.url}" if article.url else line
 
 
 def render_text(

@@ -1,1 +1,1 @@
-"""Tests of the alert sinks that talk to servers (email), with their fixtures."""
+"""Tests of the alert sinks that talk to servers (email, apprise), with their fixtures."""

@@ -3,12 +3,14 @@ conftest.py)."""
 
 from __future__ import annotations
 
+import json
 import ssl
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from feedserver import FeedServer
 from monitor_support import AGENCY_BODY
 
 from pressmon._detect import detect
@@ -57,6 +59,17 @@ class Certificates:
 
     ca_file: Path
     server: ssl.SSLContext
+
+
+def json_url(server: FeedServer, path: str = "/notify") -> str:
+    """An apprise `json://` URL that posts to a path of a loopback server."""
+    host, port = server.httpd.server_address[:2]
+    return f"json://{host!s}:{port}{path}"
+
+
+def notifications(server: FeedServer, path: str = "/notify") -> list[dict[str, Any]]:
+    """The JSON bodies apprise posted to a path (title, message, ...)."""
+    return [json.loads(hit.body) for hit in server.hits(path)]
 
 
 def off_loopback(calls: list[tuple[str, tuple[Any, ...]]]) -> list[str]:

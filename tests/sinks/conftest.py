@@ -1,5 +1,5 @@
-"""Fixtures of the alert-sink tests: a loopback SMTP server, certificates for its TLS, and
-a record of every network call."""
+"""Fixtures of the alert-sink tests: a loopback SMTP server, certificates for its TLS, a
+loopback HTTP receiver for apprise, and a record of every network call."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import trustme
+from feedserver import FeedServer, Route
 
 from sinks.alert_support import Certificates
 from sinks.smtpserver import SMTPServer
@@ -33,6 +34,15 @@ def certificates(tmp_path: Path) -> Certificates:
     ca_file = tmp_path / "test-ca.pem"
     authority.cert_pem.write_to_path(str(ca_file))
     return Certificates(ca_file, context)
+
+
+@pytest.fixture
+def receiver() -> Iterator[FeedServer]:
+    """A loopback HTTP server standing in for a chat service: `/notify` answers 200."""
+    server = FeedServer().start()
+    server.routes["/notify"] = Route(b"{}", content_type="application/json", validators=False)
+    yield server
+    server.stop()
 
 
 # ---------------------------------------------------------------- network record

@@ -1,15 +1,17 @@
-"""The email sink's configuration: what a TOML file may say, the errors that name the key
-and the fix, and the secrets the monitor removes from what it prints."""
+"""The email and apprise sinks' configuration: what a TOML file may say, the errors that
+name the key and the fix, and the secrets the monitor removes from what it prints."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from datetime import time
 from pathlib import Path
 
 import pytest
 
-from pressmon.config import EmailSinkConfig, WebhookSinkConfig, load_config
+from pressmon.config import AppriseSinkConfig, EmailSinkConfig, WebhookSinkConfig, load_config
 from pressmon.exceptions import ConfigError
 
 FEEDS = '[[feeds]]\nurl = "https://example.org/feed.xml"\n'
@@ -149,9 +151,68 @@ def test_loopback_relay_without_tls_may_log_in(monkeypatch: pytest.MonkeyPatch) 
         assert sink.smtp_port() == 25
 
 
+def test_apprise_urls_are_secrets_expanded_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Apprise URLs take ${VAR}; the URL and the token inside it are secrets (hidden in repr,
+    not in the key, listed for redaction); a URL apprise cannot use is refused at load, named
+    by its position and its scheme, never quoted."""
+    monkeypatch.setenv("TELEGRAM_BOT", "123456789:AAHsecretTokenPart_xyz")
+    text = (
+        '[[sinks]]\ntype = "apprise"\n'
+        'urls = ["tgram://${TELEGRAM_BOT}/-100200300", "json://127.0.0.1:8080/hook"]\n'
+    )
+    config = load_config(write(tmp_path, text))
+    (sink,) = config.sinks
+    assert isinstance(sink, AppriseSinkConfig)
+    assert sink.urls[0].get_secret_value() == "tgram://123456789:AAHsecretTokenPart_xyz/-100200300"
+    assert "AAHsecret" not in repr(config) and "AAHsecret" not in sink.key()
+    secrets = config.secrets()
+    assert "AAHsecretTokenPart_xyz" in secrets and "127.0.0.1" not in secrets
+    assert sink.urls[0].get_secret_value() in secrets
+    bad = (
+        '[[sinks]]\ntype = "apprise"\nurls = ["json://127.0.0.1/ok", "tgramm://${TELEGRAM_BOT}"]\n'
+    )
+    error = error_of(tmp_path, bad)
+    assert error.key == "sinks.0.urls.1" and "tgramm://" in error.message
+    assert "AAHsecret" not in str(error)
+    no_scheme = '[[sinks]]\ntype = "apprise"\nurls = ["${TELEGRAM_BOT}"]\n'
+    error = error_of(tmp_path, no_scheme)
+    assert error.key == "sinks.0.urls.0" and "AAHsecret" not in str(error)
+
+
+def test_apprise_title_template_is_checked(tmp_path: Path) -> None:
+    """The apprise title takes the subject's placeholders and refuses others."""
+    text = '[[sinks]]\ntype = "apprise"\nurls = ["json://127.0.0.1/x"]\ntitle = "{title}"\n'
+    error = error_of(tmp_path, text)
+    assert error.key == "sinks.0.title" and "unknown placeholder {title}" in error.message
+
+
+def test_without_apprise_the_config_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When apprise is not installed, an apprise sink is a ConfigError on its type that says
+    `pip install "pressmon[apprise]"`; building the sink says the same."""
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name: str, *args: object) -> object:
+        return None if name == "apprise" else real_find_spec(name)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    text = '[[sinks]]\ntype = "apprise"\nurls = ["json://127.0.0.1/x"]\n'
+    error = error_of(tmp_path, text)
+    assert error.key == "sinks.0.type"
+    assert 'pip install "pressmon[apprise]"' in error.message
+    monkeypatch.setitem(sys.modules, "apprise", None)  # `import apprise` now fails
+    from pressmon.sinks._apprise import require_apprise
+
+    with pytest.raises(ConfigError, match=r'pip install "pressmon\[apprise\]"'):
+        require_apprise()
+
+
 def test_monitor_secrets_cover_every_secret_field(monkeypatch: pytest.MonkeyPatch) -> None:
-    """MonitorConfig.secrets() lists the webhook URL, its header values and their tokens, and
-    the email password; sinks without secrets add nothing."""
+    """MonitorConfig.secrets() lists the webhook URL, its header values and their tokens, the
+    email password and the apprise URLs; sinks without secrets add nothing."""
     monkeypatch.setenv("SMTP_PASSWORD", "pw-0123456789")
     from pressmon.config import MonitorConfig
 
@@ -173,6 +234,7 @@ def test_monitor_secrets_cover_every_secret_field(monkeypatch: pytest.MonkeyPatc
                     "user": "a@example.org",
                     "password": "${SMTP_PASSWORD}",
                 },
+                {"type": "apprise", "urls": ["ntfy://ntfy-user:ntfy-pass-987@ntfy.sh/topic-xyz"]},
             ],
         }
     )
@@ -182,6 +244,9 @@ def test_monitor_secrets_cover_every_secret_field(monkeypatch: pytest.MonkeyPatc
         "Bearer tok-abcdef123",
         "tok-abcdef123",
         "pw-0123456789",
+        "ntfy://ntfy-user:ntfy-pass-987@ntfy.sh/topic-xyz",
+        "ntfy-pass-987",
+        "topic-xyz",
     ):
         assert value in secrets, value
     webhook = config.sinks[1]
