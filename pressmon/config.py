@@ -14,9 +14,10 @@ The smallest configuration::
 
 Relative paths (`state`, `feeds_file`, sink paths, topic files) are read
 relative to the directory of the configuration file. Secrets never sit in the
-file: the fields that may carry one (a webhook's `url` and its `headers`)
-accept `${ENV_VAR}` and take the value from the environment; no other field
-is expanded. Every key is described in `docs/monitor.md`.
+file: the fields that may carry one (a webhook's `url` and its `headers`, an
+email sink's `password`, an apprise sink's `urls`) accept `${ENV_VAR}` and take
+the value from the environment; no other field is expanded. Every key is
+described in `docs/monitor.md` and, for the sinks, `docs/alerts.md`.
 
 [`load_config`][pressmon.load_config] raises [`ConfigError`][pressmon.ConfigError] with the
 file (`.path`), the dotted key (`.key`, as `sinks.1.path`) and the fix.
@@ -27,13 +28,17 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import string
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import time, tzinfo
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -52,8 +57,10 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 __all__ = [
+    "AppriseSinkConfig",
     "ConsoleSinkConfig",
     "DedupConfig",
+    "EmailSinkConfig",
     "FeedConfig",
     "FetchConfig",
     "GithubSinkConfig",
@@ -73,7 +80,10 @@ _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class _Config(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    # Sinks hold secrets: pydantic's own messages never quote an input (hide_input_in_errors).
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True, hide_input_in_errors=True
+    )
 
 
 def _base_dir(info: ValidationInfo) -> Path | None:
@@ -246,6 +256,10 @@ class _SinkBase(_Config):
         """The identity of this sink in the state file (never a secret)."""
         return self.name or self._default_key()
 
+    def secrets(self) -> list[str]:
+        """The secret values this sink holds, for the monitor to remove from what it prints."""
+        return []
+
     def _default_key(self) -> str:
         raise NotImplementedError
 
@@ -337,6 +351,19 @@ class WebhookSinkConfig(_SinkBase):
             }
         return value
 
+    def secrets(self) -> list[str]:
+        """The URL and the header values (and the tokens in them)."""
+        values = [self.url.get_secret_value()]
+        values.extend(value.get_secret_value() for value in self.headers.values())
+        # a header value is often "Bearer TOKEN": the token alone must go too
+        values.extend(
+            part
+            for value in self.headers.values()
+            for part in value.get_secret_value().split()
+            if len(part) >= 8
+        )
+        return values
+
     def _default_key(self) -> str:
         digest = hashlib.sha256(self.url.get_secret_value().encode()).hexdigest()[:12]
         return f"webhook:{digest}"
@@ -355,13 +382,317 @@ class GithubSinkConfig(_SinkBase):
         return "github"
 
 
+HEADLINE_FIELDS = ("count", "stories", "topics", "date")
+"""The placeholders of an email `subject` and an apprise `title`."""
+
+
+def _check_headline(value: str) -> str:
+    """Refuse a subject/title template with a line break or an unknown placeholder."""
+    if "\r" in value or "\n" in value:
+        raise ValueError("write the template on one line (no line break)")
+    known = ", ".join(f"{{{name}}}" for name in HEADLINE_FIELDS)
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
+    except ValueError as error:
+        raise ValueError(
+            f"not a valid template ({error}): use the placeholders {known}, "
+            "and write a literal brace twice ({{ or }})"
+        ) from None
+    for field in fields:
+        if field not in HEADLINE_FIELDS:
+            raise ValueError(f"unknown placeholder {{{field}}}: use {known}")
+    return value
+
+
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+$")
+
+
+def _check_address(value: str) -> str:
+    """One email address, bare or with a display name (`pressmon <alerts@example.org>`)."""
+    from email.utils import getaddresses
+
+    value = value.strip()
+    if "\r" in value or "\n" in value:
+        raise ValueError("an email address cannot contain a line break")
+    parsed = getaddresses([value])
+    if len(parsed) != 1 or not _ADDRESS.match(parsed[0][1]):
+        raise ValueError(
+            f"{value!r} is not one email address: write it as alerts@example.org or "
+            '"pressmon <alerts@example.org>" (several recipients: a list, '
+            'to = ["a@x.org", "b@x.org"])'
+        )
+    if not parsed[0][1].isascii():
+        raise ValueError(
+            f"{value!r}: write the address itself in ASCII (a domain in its xn-- form); "
+            "the name before it may be in any script"
+        )
+    return value
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class EmailSinkConfig(_SinkBase):
+    """Send the run's new stories as one email (HTML and plain text), or a daily digest."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    type: Literal["email"]
+    host: str = Field(min_length=1)
+    """The SMTP server, as smtp.gmail.com."""
+    port: int | None = Field(default=None, ge=1, le=65535)
+    """The server's port (default: 587 with `starttls`, 465 with `tls`, 25 with `none`)."""
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    """`starttls` (plain connection upgraded to TLS, refused if the server cannot), `tls`
+    (TLS from the start) or `none` (no encryption: for a relay on this machine)."""
+    user: str | None = None
+    """The login, when the server wants one (usually the sender's address)."""
+    password: SecretStr | None = None
+    """The login's password, always from the environment: `"${SMTP_PASSWORD}"`."""
+    sender: str = Field(alias="from")
+    """The `From` address (`from` in the file), as "pressmon <alerts@example.org>"."""
+    to: tuple[str, ...] = Field(min_length=1)
+    """The recipients (one address, or a list)."""
+    reply_to: str | None = None
+    """A `Reply-To` address."""
+    subject: str = "[pressmon] {count} new {stories}: {topics}"
+    """The subject, with the placeholders `{count}`, `{stories}` (story/stories), `{topics}`
+    (three at most, the most frequent first) and `{date}` (the day of the newest story, in
+    `timezone`)."""
+    title: str = "pressmon digest"
+    """The heading of the message."""
+    schedule: Literal["run", "daily"] = "run"
+    """`run`: one message per run with new stories; `daily`: one message a day, with the
+    stories of the days that are over."""
+    timezone: str = "UTC"
+    """The time zone of the days (`daily`) and of `{date}`: an IANA name, as Europe/Paris."""
+    send_at: time | None = None
+    """With `daily`: the local time after which the previous day's digest goes out
+    (default 00:00)."""
+    timeout: float = Field(default=30.0, gt=0)
+    """Seconds to wait for the server at each step."""
+    retries: int = Field(default=2, ge=0, le=10)
+    """Retries within the run after a connection error, a timeout or a 4xx answer."""
+    backoff: float = Field(default=2.0, ge=0)
+    """The first retry's delay in seconds; it doubles each time (capped at 30 s)."""
+    ca_file: Path | None = None
+    """A file of CA certificates to trust instead of the system's (a private relay)."""
+    helo: str | None = None
+    """The name pressmon gives in EHLO (default: this machine's fully qualified name, which
+    takes a lookup of its own host name)."""
+
+    _headlines = field_validator("subject", "title")(_check_headline)
+
+    @field_validator("sender", "reply_to")
+    @classmethod
+    def _one_address(cls, value: str | None) -> str | None:
+        return None if value is None else _check_address(value)
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _recipients(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = (value,)
+        if isinstance(value, list | tuple):
+            return tuple(_check_address(item) if isinstance(item, str) else item for item in value)
+        return value
+
+    @field_validator("helo")
+    @classmethod
+    def _helo_name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]", value):
+            raise ValueError(
+                f"{value!r} is not a host name: write a name, as mail.example.org, "
+                "or an address in brackets, as [192.0.2.1]"
+            )
+        return value
+
+    @field_validator("host")
+    @classmethod
+    def _host_name(cls, value: str) -> str:
+        value = value.strip()
+        if "://" in value or not value or any(char.isspace() for char in value):
+            raise ValueError(f"{value!r} is not a host name: write it alone, as smtp.gmail.com")
+        if value.count(":") == 1:
+            raise ValueError("write the port in its own key: port = 587")
+        return value
+
+    @field_validator("password", mode="before")
+    @classmethod
+    def _password_from_environment(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            # In a configuration file the password is always a reference; from Python,
+            # any value (read from a vault, say) is accepted.
+            if info.context is not None and not _ENV_REFERENCE.fullmatch(value.strip()):
+                raise ValueError(
+                    'write the password as "${SMTP_PASSWORD}" and export that variable: '
+                    "a password must not sit in the configuration file"
+                )
+            value = expand_env(value.strip())
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        _zone(value)
+        return value
+
+    @field_validator("send_at")
+    @classmethod
+    def _local_time(cls, value: time | None) -> time | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError("write a local time, as 07:00: the zone is the timezone key")
+        return value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _relative_to_config(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        return None if value is None else _resolve(value, info)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EmailSinkConfig:
+        if self.user is not None and self.password is None:
+            raise ValueError('user is set but password is not: add password = "${SMTP_PASSWORD}"')
+        if self.password is not None and self.user is None:
+            raise ValueError("password is set but user is not: add the login, as user = ...")
+        if self.security == "none" and self.password is not None and not _is_loopback(self.host):
+            raise ValueError(
+                'security = "none" would send the password in clear over the network: '
+                'use "starttls" (port 587) or "tls" (port 465)'
+            )
+        if self.send_at is not None and self.schedule != "daily":
+            raise ValueError('send_at only applies to schedule = "daily": remove it or add that')
+        return self
+
+    def smtp_port(self) -> int:
+        """The port to connect to (`port`, else the usual one for `security`)."""
+        if self.port is not None:
+            return self.port
+        return {"starttls": 587, "tls": 465, "none": 25}[self.security]
+
+    def zone(self) -> tzinfo:
+        """The `timezone` as a `tzinfo`."""
+        return _zone(self.timezone)
+
+    def secrets(self) -> list[str]:
+        """The password."""
+        return [self.password.get_secret_value()] if self.password is not None else []
+
+    def _default_key(self) -> str:
+        recipients = ",".join(sorted(address.lower() for address in self.to))
+        place = f"{self.host.lower()}:{self.smtp_port()}:{recipients}"
+        return f"email:{hashlib.sha256(place.encode()).hexdigest()[:12]}"
+
+
+def _zone(name: str) -> tzinfo:
+    """A time zone by IANA name (UTC without the zone database)."""
+    from datetime import timezone
+
+    if name.upper() == "UTC":
+        return timezone.utc
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}: use an IANA name, as Europe/Paris or America/New_York"
+        ) from None
+
+
+def _expand_apprise_url(value: Any) -> Any:
+    if isinstance(value, str):
+        value = expand_env(value.strip())
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value):
+            # Never echo the value: it may be a secret.
+            raise ValueError(
+                "not an apprise URL (service://...): see https://github.com/caronc/apprise/wiki"
+            )
+    return value
+
+
+def _known_to_apprise(value: SecretStr) -> SecretStr:
+    from importlib.util import find_spec
+
+    if find_spec("apprise") is None:
+        return value  # reported once, on `type`
+    from pressmon._apprise import url_problem
+
+    problem = url_problem(value.get_secret_value())
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+AppriseUrl = Annotated[
+    SecretStr, BeforeValidator(_expand_apprise_url), AfterValidator(_known_to_apprise)
+]
+
+
+def _url_secrets(url: str) -> list[str]:
+    """An apprise URL and the pieces of it that may be a token on their own."""
+    _, _, rest = url.partition("://")
+    netloc = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+    host = netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+    parts = re.split(r"[/:@?&=#,]", rest)
+    # A dotted host (api.example.org, 127.0.0.1) names a server, not a secret; a token may
+    # sit where apprise reads a host (tgram://BOT_TOKEN/CHAT), and it has no dots.
+    return [url, *(part for part in parts if len(part) >= 8 and not (part == host and "." in part))]
+
+
+class AppriseSinkConfig(_SinkBase):
+    """Notify chat and push services through apprise (one notification per run)."""
+
+    type: Literal["apprise"]
+    urls: tuple[AppriseUrl, ...] = Field(min_length=1)
+    """Apprise URLs (`tgram://...`, `msteams://...`, `discord://...`); write their secrets
+    as `${ENV_VAR}`."""
+    title: str = "pressmon: {count} new {stories} ({topics})"
+    """The notification's title, with the placeholders of an email `subject` (`{date}`:
+    the UTC day)."""
+    format: Literal["markdown", "text"] = "markdown"
+    """The body: Markdown (apprise converts it for each service) or plain text."""
+    max_length: int | None = Field(default=None, ge=200)
+    """The longest body (default: the smallest limit of the services); stories that do not
+    fit are listed by title, then counted."""
+
+    _headline = field_validator("title")(_check_headline)
+
+    @field_validator("type")
+    @classmethod
+    def _apprise_installed(cls, value: str) -> str:
+        from importlib.util import find_spec
+
+        if find_spec("apprise") is None:
+            raise ValueError('the apprise sink needs apprise: pip install "pressmon[apprise]"')
+        return value
+
+    def secrets(self) -> list[str]:
+        """The URLs, and the tokens in them."""
+        return [part for url in self.urls for part in _url_secrets(url.get_secret_value())]
+
+    def _default_key(self) -> str:
+        urls = "\n".join(sorted(url.get_secret_value() for url in self.urls))
+        return f"apprise:{hashlib.sha256(urls.encode()).hexdigest()[:12]}"
+
+
 SinkConfig = Annotated[
     ConsoleSinkConfig
     | JsonlSinkConfig
     | MarkdownSinkConfig
     | HtmlSinkConfig
     | WebhookSinkConfig
-    | GithubSinkConfig,
+    | GithubSinkConfig
+    | EmailSinkConfig
+    | AppriseSinkConfig,
     Field(discriminator="type"),
 ]
 """One `[[sinks]]` table; `type` chooses which."""
@@ -485,20 +816,16 @@ class MonitorConfig(_Config):
         return "all" if value == "all" else None
 
     def secrets(self) -> list[str]:
-        """The secret values this configuration holds, to be kept out of every log line.
+        """Return every secret value of the configuration, for redaction.
+
+        The monitor replaces them by `***` in every line it prints and every error it
+        reports.
 
         Returns:
-            Each webhook URL and header value, and the words of a header value long
-            enough to be a token (`Bearer TOKEN` gives the token too).
+            Webhook URLs and header values (and the tokens in them), email passwords,
+            apprise URLs (and the tokens in them).
         """
-        values = []
-        for sink in self.sinks:
-            if isinstance(sink, WebhookSinkConfig):
-                values.append(sink.url.get_secret_value())
-                headers = [value.get_secret_value() for value in sink.headers.values()]
-                values.extend(headers)
-                values.extend(part for value in headers for part in value.split() if len(part) >= 8)
-        return values
+        return [value for sink in self.sinks for value in sink.secrets()]
 
     def github_enabled(self, environ: Mapping[str, str] | None = None) -> bool:
         """Whether the GitHub Actions sink is on for this run.

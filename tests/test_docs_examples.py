@@ -65,6 +65,7 @@ ALLOWED_INSTALLS = {
     'pip install -e ".[fulltext]"',
     'pip install -e ".[bench]"',
     'pip install "pressmon[fulltext]"',
+    'pip install "pressmon[apprise]"',
     "pip install pressmon",
 }
 
@@ -164,6 +165,16 @@ def docs_world(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
             "PYTHONIOENCODING": "utf-8",
             "SLACK_WEBHOOK_URL": "https://hooks.slack.test/services/T000/B000/XXXX",
             "ALERTS_TOKEN": "docs-example-token",
+            # The secrets of docs/alerts.md's sinks (in the shapes apprise checks at load).
+            "SMTP_PASSWORD": "docs-example-password",
+            "TELEGRAM_BOT_TOKEN": "123456789:AAdocsExampleToken_0123456789abcdef",
+            "TELEGRAM_CHAT_ID": "-1001234567890",
+            "TEAMS_WORKFLOW_URL": "workflows://prod-00.westeurope.logic.azure.com:443/"
+            "0123456789abcdef0123456789abcdef/?sig=docsExampleSignature0123456789abcdefghijk",
+            "DISCORD_WEBHOOK_ID": "1234567890123456789",
+            "DISCORD_WEBHOOK_TOKEN": "docsExampleWebhookToken-0123456789abcdefghijklmn",
+            "MATTERMOST_HOOK": "docsexamplemattermosthook0123",
+            "NTFY_TOPIC": "pressmon-docs-example",
             # Benchmarks run their whole code on a tiny workload (benchmarks/_smoke.py).
             "PRESSMON_BENCHMARK_SMOKE": "1",
         }

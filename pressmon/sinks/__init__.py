@@ -4,7 +4,8 @@ A sink receives the alerts that it has not received yet and raises when it could
 not take them; the monitor then keeps them in the outbox and the next run tries
 again. So a sink sees an alert at least once: the JSONL sink (which skips ids
 already in its file) and the webhook sink (`Idempotency-Key` header) make sure
-that a reader sees it only once.
+that a reader sees it only once; the email sink's `Message-ID` is derived from the
+alert ids, so a message sent again is recognisable.
 
 =============  ==========================================================
 `console`    a table of new alerts on standard output
@@ -13,12 +14,14 @@ that a reader sees it only once.
 `html`       the same, self-contained, with a per-day chart by source
 `webhook`    a JSON (or Slack) POST per alert, retried, idempotent
 `github`     a job summary and `::notice` annotations in GitHub Actions
+`email`      one message per run (or a daily digest) over SMTP, HTML and text
+`apprise`    one notification per run to chat services (`pressmon[apprise]`)
 =============  ==========================================================
 
 To add a sink: write its module here (a class taking `(config, *, stdout=None)`
 with `key`, `always` and `deliver`), its configuration class in
 `pressmon/config.py` (a `type` literal, added to `SinkConfig`), and one line in
-`SINK_CLASSES` below; `tests/test_sinks.py` checks the two lists agree.
+`SINK_CLASSES` below; `tests/sinks/test_sinks_builtin.py` checks the two lists agree.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ SINK_CLASSES: dict[str, str] = {
     "html": "pressmon.sinks._html:HtmlSink",
     "webhook": "pressmon.sinks._webhook:WebhookSink",
     "github": "pressmon.sinks._github:GithubSink",
+    "email": "pressmon.sinks._email:EmailSink",
+    "apprise": "pressmon.sinks._apprise:AppriseSink",
 }
 """Each `[[sinks]] type` and the class that delivers it (imported when first built)."""
 

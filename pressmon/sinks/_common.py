@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import datetime, tzinfo
 
 from pressmon._render import display_title
 from pressmon.models import Alert, Article, Evidence, StoryCopy
 
-__all__ = ["copy_label", "date_label", "evidence_segments", "source_label", "title_of"]
+__all__ = [
+    "copy_label",
+    "count_label",
+    "date_label",
+    "evidence_segments",
+    "headline",
+    "source_label",
+    "title_of",
+    "topics_of",
+]
 
 _SNIPPET_CHARS = 320
 _SPACES = re.compile(r"\s+")
@@ -68,3 +78,41 @@ def evidence_segments(
         yield _SPACES.sub(" ", text[cursor:end]), False
     if end < len(text):
         yield " …", False
+
+
+def count_label(count: int) -> str:
+    """ "1 new story", "3 new stories", "No new stories"."""
+    if not count:
+        return "No new stories"
+    return f"{count} new stor{'ies' if count != 1 else 'y'}"
+
+
+def topics_of(alerts: Sequence[Alert]) -> list[str]:
+    """The topics of the alerts, the most frequent first (then by name)."""
+    counts: dict[str, int] = {}
+    for alert in alerts:
+        for topic in dict.fromkeys(alert.topics):
+            counts[topic] = counts.get(topic, 0) + 1
+    return sorted(counts, key=lambda topic: (-counts[topic], topic))
+
+
+def headline(template: str, alerts: Sequence[Alert], *, now: datetime, zone: tzinfo) -> str:
+    """An email subject or a notification title: the template (placeholders of
+    `pressmon.config.HEADLINE_FIELDS`) filled for these alerts, on one line.
+
+    `{topics}` names three topics at most (`a, b, c +2`); `{date}` is the day of the
+    newest alert (else of `now`) in `zone`.
+    """
+    count = len(alerts)
+    topics = topics_of(alerts)
+    shown = ", ".join(topics[:3]) + (f" +{len(topics) - 3}" if len(topics) > 3 else "")
+    newest = max((alert.created for alert in alerts), default=now)
+    text = template.format_map(
+        {
+            "count": count,
+            "stories": "story" if count == 1 else "stories",
+            "topics": shown or "no topic",
+            "date": newest.astimezone(zone).date().isoformat(),
+        }
+    )
+    return _SPACES.sub(" ", text).strip()

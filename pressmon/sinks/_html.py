@@ -5,11 +5,16 @@ Inline CSS and an inline SVG chart, no script, no external resource: a
 it never makes a network request (the links to the articles are only followed
 when clicked). Every text from a feed is escaped. Evidence is shown with the
 matched terms in `<mark>`, from the offsets detection gave.
+
+The same alert markup makes the email sink's HTML part (`render_html_email`):
+there each element carries its style inline (mail clients drop style sheets),
+without the chart (they drop SVG too), and still without script or resource.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 from typing import TextIO
@@ -17,10 +22,16 @@ from typing import TextIO
 from pressmon.config import HtmlSinkConfig
 from pressmon.models import Alert
 from pressmon.sinks._base import DeliveryContext
-from pressmon.sinks._common import date_label, evidence_segments, source_label, title_of
+from pressmon.sinks._common import (
+    count_label,
+    date_label,
+    evidence_segments,
+    source_label,
+    title_of,
+)
 from pressmon.sinks._markdown import write_atomically
 
-__all__ = ["HtmlSink", "render_chart", "render_html"]
+__all__ = ["HtmlSink", "render_alert_html", "render_chart", "render_html", "render_html_email"]
 
 _PALETTE = ("#3b6fb6", "#d9822b", "#2f9e6e", "#c23c3c", "#7c5cbf", "#8c6d46", "#d45fa8", "#6b7b8c")
 
@@ -107,28 +118,94 @@ def render_chart(counts: Sequence[tuple[str, str, int]], end: date, days: int = 
     return "".join(parts)
 
 
-def _evidence_html(alert: Alert) -> str:
+_INK, _MUTED, _LINE = "#1d232b", "#5d6875", "#dfe3e8"
+
+# Each part of an alert: its class in the digest page (styled by _CSS; None: styled
+# through its parent), and its inline style in an email.
+_PARTS: dict[str, tuple[str | None, str]] = {
+    "alert": ("alert", f"margin:0;padding:16px 0;border-top:1px solid {_LINE};"),
+    "headline": (None, "margin:0 0 4px;font-size:18px;line-height:1.3;"),
+    "headline-link": (None, f"color:{_INK};"),
+    "link": (None, "color:#3b6fb6;"),
+    "meta": ("meta", f"margin:0;color:{_MUTED};font-size:14px;"),
+    "flag": ("flag", "margin:8px 0 4px;font-size:14px;"),
+    "topic": (
+        None,
+        "background:#eef2f7;padding:0 4px;border-radius:3px;"
+        "font-family:Menlo,Consolas,monospace;font-size:13px;",
+    ),
+    "evidence": (
+        "evidence",
+        "margin:4px 0 8px;padding:4px 12px;border-left:3px solid #f0c040;background:#fffbea;",
+    ),
+    "field": ("field", f"color:{_MUTED};font-size:12px;text-transform:uppercase;"),
+    "mark": (None, "background:#ffe066;color:inherit;padding:0 2px;border-radius:2px;"),
+    "copies": ("copies", f"margin:4px 0 0;color:{_MUTED};font-size:14px;"),
+}
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the parts of an alert are styled: by class (the digest page, with its style
+    sheet) or inline (an email)."""
+
+    inline: bool = False
+
+    def __call__(self, part: str) -> str:
+        """The attribute (` class="..."` or ` style="..."`, maybe none) for a part."""
+        css_class, style = _PARTS[part]
+        if self.inline:
+            return f' style="{style}"'
+        return f' class="{css_class}"' if css_class else ""
+
+
+PAGE, INLINE = Look(inline=False), Look(inline=True)
+
+
+def _evidence_html(alert: Alert, look: Look) -> str:
     parts = []
     for flag in alert.flags:
         parts.append(
-            f'<p class="flag"><code>{escape(flag.topic)}</code> score {flag.score:.2f}</p>'
+            f"<p{look('flag')}><code{look('topic')}>{escape(flag.topic)}</code> "
+            f"score {flag.score:.2f}</p>"
         )
         for evidence in flag.evidence[:3]:
             text = "".join(
-                f"<mark>{escape(piece)}</mark>" if marked else escape(piece)
+                f"<mark{look('mark')}>{escape(piece)}</mark>" if marked else escape(piece)
                 for piece, marked in evidence_segments(evidence)
             )
             parts.append(
-                f'<blockquote class="evidence"><span class="field">{evidence.field}</span> '
+                f"<blockquote{look('evidence')}><span{look('field')}>{evidence.field}</span> "
                 f"{text}</blockquote>"
             )
     return "".join(parts)
 
 
-def _link(text: str, url: str | None) -> str:
+def _link(text: str, url: str | None, look: Look = PAGE, part: str = "link") -> str:
     if url and url.lower().startswith(("http://", "https://")):
-        return f'<a href="{escape(url)}" rel="noreferrer noopener">{escape(text)}</a>'
+        return f'<a href="{escape(url)}" rel="noreferrer noopener"{look(part)}>{escape(text)}</a>'
     return escape(text)
+
+
+def render_alert_html(alert: Alert, look: Look = PAGE) -> str:
+    """One alert: its title linked to the article, source and date, the topics with the
+    evidence (matched terms in `<mark>`), the other sources linked."""
+    article = alert.article
+    meta = " · ".join(
+        escape(part)
+        for part in (source_label(article), date_label(alert), article.language or "")
+        if part
+    )
+    copies = ""
+    if alert.copies:
+        links = ", ".join(_link(source_label(copy), copy.url, look) for copy in alert.copies)
+        copies = f"<p{look('copies')}>Also in: {links}</p>"
+    tag = "div" if look.inline else "article"
+    return (
+        f'<{tag}{look("alert")} id="alert-{escape(alert.id)}">'
+        f"<h2{look('headline')}>{_link(title_of(article), article.url, look, 'headline-link')}"
+        f"</h2><p{look('meta')}>{meta}</p>{_evidence_html(alert, look)}{copies}</{tag}>"
+    )
 
 
 def render_html(
@@ -138,9 +215,8 @@ def render_html(
     days: int = 14,
 ) -> str:
     """A digest of the alerts as one self-contained HTML page."""
-    count = len(alerts)
     when = context.started.strftime("%Y-%m-%d %H:%M UTC")
-    summary = f"{count} new stor{'ies' if count != 1 else 'y'}" if count else "No new stories"
+    summary = count_label(len(alerts))
     body = [
         "<header>",
         f"<h1>{escape(title)}</h1>",
@@ -157,22 +233,7 @@ def render_html(
         body.append("</ul>")
     if not alerts:
         body.append('<p class="empty">Nothing new since the last run.</p>')
-    for alert in alerts:
-        article = alert.article
-        meta = " · ".join(
-            escape(part)
-            for part in (source_label(article), date_label(alert), article.language or "")
-            if part
-        )
-        copies = ""
-        if alert.copies:
-            links = ", ".join(_link(source_label(copy), copy.url) for copy in alert.copies)
-            copies = f'<p class="copies">Also in: {links}</p>'
-        body.append(
-            f'<article class="alert" id="alert-{escape(alert.id)}">'
-            f"<h2>{_link(title_of(article), article.url)}</h2>"
-            f'<p class="meta">{meta}</p>{_evidence_html(alert)}{copies}</article>'
-        )
+    body.extend(render_alert_html(alert) for alert in alerts)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -182,6 +243,52 @@ def render_html(
         '<meta name="referrer" content="no-referrer">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head>\n"
         "<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+_EMAIL_FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
+
+
+def render_html_email(
+    alerts: Sequence[Alert],
+    *,
+    title: str,
+    summary: str,
+    notes: Sequence[str] = (),
+    footer: str = "",
+) -> str:
+    """The alerts as the HTML part of an email: every style inline, layout in tables (as
+    mail clients expect), no script, no style sheet, no image, nothing to load."""
+    parts = [
+        f'<h1 style="margin:0 0 4px;font-size:24px;line-height:1.25;">{escape(title)}</h1>',
+        f'<p style="margin:0 0 12px;color:{_MUTED};">{escape(summary)}</p>',
+    ]
+    if notes:
+        items = "".join(f'<li style="margin:0 0 2px;">{escape(note)}</li>' for note in notes)
+        parts.append(
+            f'<ul style="margin:0 0 12px;padding-left:20px;color:{_MUTED};font-size:14px;">'
+            f"{items}</ul>"
+        )
+    parts.extend(render_alert_html(alert, INLINE) for alert in alerts)
+    if footer:
+        parts.append(
+            f'<p style="margin:16px 0 0;padding-top:8px;border-top:1px solid {_LINE};'
+            f'color:{_MUTED};font-size:12px;">{escape(footer)}</p>'
+        )
+    table = 'role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"'
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title></head>\n"
+        '<body style="margin:0;padding:0;background:#f4f5f7;">\n'
+        f'<table {table} style="background:#f4f5f7;"><tr><td align="center" '
+        'style="padding:16px 8px;">\n'
+        f'<table {table} style="max-width:640px;background:#ffffff;'
+        f'border:1px solid {_LINE};border-radius:8px;"><tr>'
+        f'<td style="padding:16px 24px;{_EMAIL_FONT}font-size:16px;line-height:1.5;'
+        f'color:{_INK};text-align:left;">\n' + "\n".join(parts) + "\n</td></tr></table>\n"
+        "</td></tr></table>\n</body></html>\n"
     )
 
 

@@ -16,7 +16,7 @@ from pressmon.models import Alert
 from pressmon.sinks._base import DeliveryContext
 from pressmon.sinks._common import date_label, evidence_segments, source_label, title_of
 
-__all__ = ["MarkdownSink", "escape", "render_markdown"]
+__all__ = ["MarkdownSink", "escape", "render_alert", "render_alert_line", "render_markdown"]
 
 _SPACES = re.compile(r"\s+")
 # Only what is special inside a line: text never starts a Markdown line here (it
@@ -58,6 +58,12 @@ def render_alert(alert: Alert, heading: str = "##") -> str:
         also = ", ".join(_link(source_label(copy), copy.url) for copy in alert.copies)
         lines.extend(["", f"Also in: {also}"])
     return "\n".join(lines)
+
+
+def render_alert_line(alert: Alert) -> str:
+    """One alert as a list item: the linked title and the source."""
+    article = alert.article
+    return f"- {_link(title_of(article), article.url)} ({escape(source_label(article))})"
 
 
 def render_markdown(

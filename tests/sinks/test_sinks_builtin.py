@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +14,9 @@ from monitor_support import AGENCY_BODY
 
 from pressmon._detect import detect
 from pressmon.config import (
+    AppriseSinkConfig,
     ConsoleSinkConfig,
+    EmailSinkConfig,
     GithubSinkConfig,
     HtmlSinkConfig,
     JsonlSinkConfig,
@@ -30,6 +29,7 @@ from pressmon.sinks._github import escape_data, escape_property, notice
 from pressmon.sinks._jsonl import read_ids
 from pressmon.sinks._markdown import escape
 from pressmon.sinks._webhook import slack_body
+from sinks.chromium import render_dom, requests_from_page
 
 NOW = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
 
@@ -163,65 +163,22 @@ def test_webhook_retries_then_reports_partial_delivery(hook: TestServer) -> None
     assert hook.url("/in") not in str(caught.value)
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("PRESSMON_REQUIRE_CHROMIUM") == "1":
-            pytest.fail("chromium is required (PRESSMON_REQUIRE_CHROMIUM=1) but not on PATH")
-        pytest.skip("chromium is not installed: apt-get install chromium to run this check")
-    return found
-
-
 def test_html_digest_renders_in_headless_chromium_without_network(
     tmp_path: Path, hook: TestServer
 ) -> None:
     """Chromium renders the digest with the evidence in <mark> and the chart's bars, and the page
     makes no request: every request goes to a loopback proxy, which receives none from the page
     (the CSP forbids all loads; the article links are only followed when clicked)."""
-    chromium = _chromium()
     path = tmp_path / "digest.html"
     build_sink(HtmlSinkConfig(type="html", path=path, days=7)).deliver([make_alert()], CONTEXT)
     page = path.read_text()
     assert "<script" not in page and "<b>to enter</b>" not in page
-    profile = tmp_path / "profile"
-    result = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            f"--user-data-dir={profile}",
-            f"--proxy-server={hook.url('')}",
-            "--proxy-bypass-list=<-loopback>",
-            "--virtual-time-budget=2000",
-            "--dump-dom",
-            path.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    dom = result.stdout
+    dom = render_dom(path, hook, tmp_path / "profile")
     assert "<mark>Alpine</mark>" in dom and "<mark>AutoNation</mark>" in dom
     assert dom.count('class="bar"') == 3 and 'data-source="Wire &amp; Co"' in dom
     assert "Alpine &lt;b&gt;to enter&lt;/b&gt;" in dom
     # Chromium itself may ask Google's time or update services; the page asks nothing.
-    from_page = [hit.target for hit in hook.requests if not _chromium_service(hit.target)]
-    assert from_page == []
-
-
-def _chromium_service(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
-    return host.endswith((".google.com", ".googleapis.com", ".gvt1.com", ".gstatic.com"))
+    assert requests_from_page(hook) == []
 
 
 def test_every_sink_type_has_a_class_and_every_class_a_type() -> None:
@@ -237,7 +194,14 @@ def test_every_sink_type_has_a_class_and_every_class_a_type() -> None:
         "html": HtmlSinkConfig(type="html", path=Path("a.html")),
         "webhook": WebhookSinkConfig(type="webhook", url="https://hooks.example/x"),
         "github": GithubSinkConfig(type="github"),
+        "email": EmailSinkConfig.model_validate(
+            {"type": "email", "host": "smtp.example.org", "from": "a@x.org", "to": "b@x.org"}
+        ),
+        "apprise": AppriseSinkConfig.model_validate(
+            {"type": "apprise", "urls": ["json://127.0.0.1:9/hook"]}
+        ),
     }
+    assert set(examples) == set(SINK_CLASSES)
     for kind, config in examples.items():
         sink = build_sink(config, stdout=io.StringIO())
         assert sink.key == config.key(), kind
