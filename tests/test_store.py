@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -198,3 +199,34 @@ def test_pages_to_try_again_and_their_update(tmp_path: Path) -> None:
         assert store.failed_pages(NOW - timedelta(days=1)) == []
         flags = store._one("SELECT flags FROM articles WHERE id = ?", (read.id,))
         assert flags is not None and '"topic":"t"' in flags[0].replace(" ", "")
+
+
+def _open_at_once(path: Path, count: int) -> tuple[list[int], list[BaseException]]:
+    """Open one state from `count` threads at the same moment: the versions seen, the errors."""
+    barrier = threading.Barrier(count, timeout=60)
+    versions: list[int] = []
+    errors: list[BaseException] = []
+
+    def open_one() -> None:
+        barrier.wait()
+        try:
+            with SQLiteStore(path) as store:
+                versions.append(store.schema_version)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return versions, errors
+
+
+def test_connections_opening_a_new_file_at_once_all_succeed(tmp_path: Path) -> None:
+    """Six workers opening a state file that does not exist yet, at the same moment, all get
+    it, migrated once (none mistakes the half-made file for another program's, or the switch
+    to WAL for damage). Repeated, since it is a race."""
+    for round_ in range(20):
+        versions, errors = _open_at_once(tmp_path / f"state-{round_}.db", 6)
+        assert errors == [] and versions == [SCHEMA_VERSION] * 6

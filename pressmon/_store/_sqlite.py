@@ -101,9 +101,13 @@ class SQLiteStore:
     def _open(self, busy_timeout: float, check: bool) -> None:
         try:
             self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            application = self._db.execute("PRAGMA application_id").fetchone()[0]
-            tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            # One statement, one snapshot: read apart, a new file that another connection is
+            # creating right now could show version 0 and already some tables.
+            version, application, tables = self._db.execute(
+                "SELECT (SELECT user_version FROM pragma_user_version),"
+                " (SELECT application_id FROM pragma_application_id),"
+                " (SELECT count(*) FROM sqlite_master)"
+            ).fetchone()
         except sqlite3.OperationalError as error:
             if "locked" in str(error):
                 raise StateLockedError(
@@ -122,7 +126,7 @@ class SQLiteStore:
                 path=str(self.path),
             )
         try:
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(busy_timeout)
             self._db.execute("PRAGMA synchronous = FULL")
             self._db.execute("PRAGMA foreign_keys = ON")
             if check and version:
@@ -133,6 +137,32 @@ class SQLiteStore:
                 self._migrate(version)
         except sqlite3.DatabaseError as error:
             raise self._corrupt(f"the state file is damaged ({error})") from None
+
+    def _use_wal(self, busy_timeout: float) -> None:
+        """Put the file in WAL mode (once per file; a no-op after).
+
+        The switch needs the file to itself, and SQLite answers "database is locked" at once,
+        without its busy handler, while another connection is creating the same new file: that
+        is retried (tenacity) for up to `busy_timeout`."""
+        if self._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+            return
+        from tenacity import (
+            Retrying,
+            retry_if_exception,
+            stop_after_delay,
+            wait_random_exponential,
+        )
+
+        for attempt in Retrying(
+            retry=retry_if_exception(
+                lambda error: isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+            ),
+            stop=stop_after_delay(busy_timeout),
+            wait=wait_random_exponential(multiplier=0.01, max=0.5),
+            reraise=True,
+        ):
+            with attempt:
+                self._db.execute("PRAGMA journal_mode = WAL")
 
     def _migrate(self, version: int) -> None:
         self._db.execute("BEGIN IMMEDIATE")
