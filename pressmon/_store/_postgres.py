@@ -18,6 +18,10 @@ Many workers share one database:
 - **Alert claims**: `claim_alerts` locks `(alert, sink)` claim rows with SKIP LOCKED,
   as feed leases do; `mark_delivered` ends them.
 
+PostgreSQL's text cannot hold the NUL character, which SQLite's can: one in a column
+value (a guid of a hostile feed) is stored as U+FFFD, and looked up the same way, so
+the store behaves alike; the article JSON keeps it exactly (JSON escapes it).
+
 Connection problems raise [`StateConnectionError`][pressmon.StateConnectionError]
 naming the server (never a password); a database holding other tables than
 pressmon's raises [`StateCorruptError`][pressmon.StateCorruptError]; one written by a
@@ -344,15 +348,15 @@ class PostgresStore:
 
     def _execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> int:
         with self._errors():
-            return self._db.execute(sql, parameters).rowcount
+            return self._db.execute(sql, _without_nul(parameters)).rowcount
 
     def _all(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[DictRow]:
         with self._errors():
-            return self._db.execute(sql, parameters).fetchall()
+            return self._db.execute(sql, _without_nul(parameters)).fetchall()
 
     def _one(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> DictRow | None:
         with self._errors():
-            return self._db.execute(sql, parameters).fetchone()
+            return self._db.execute(sql, _without_nul(parameters)).fetchone()
 
     def _scalar(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = self._one(sql, parameters)
@@ -878,7 +882,7 @@ class PostgresStore:
             statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
             with cursor.copy(statement) as copy:
                 for row in rows:
-                    copy.write_row([row[column] for column in columns])
+                    copy.write_row([_text(row[column]) for column in columns])
                     count += 1
             if table == "articles":
                 cursor.execute(
@@ -895,6 +899,23 @@ class PostgresStore:
             for table in ("deliveries", "alert_claims", "outbox", "articles", "feeds"):
                 self._execute(f"DELETE FROM {table}")
             self._execute("DELETE FROM feed_leases")
+
+
+def _text(value: Any) -> Any:
+    """A value PostgreSQL can store: its text holds no NUL character, so one in a string (a
+    guid from a hostile feed) becomes U+FFFD, for writes and lookups alike. JSON is not
+    touched by this: its encoder escapes the character."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list) and any(isinstance(item, str) and "\x00" in item for item in value):
+        return [_text(item) for item in value]
+    return value
+
+
+def _without_nul(parameters: Sequence[Any] | dict[str, Any]) -> Sequence[Any] | dict[str, Any]:
+    if isinstance(parameters, dict):
+        return {name: _text(value) for name, value in parameters.items()}
+    return [_text(value) for value in parameters]
 
 
 _JSON_COLUMNS = frozenset({"article", "flags", "alert"})

@@ -244,3 +244,15 @@ def test_two_connections_see_each_others_commits(backend: Backend) -> None:
     with backend.open() as first, backend.open() as second:
         first.add_article(article(1), story_id="s", fingerprint=None, flags=(), seen=NOW)
         assert second.find_article(article(1).id) is not None
+
+
+def test_a_nul_character_from_a_hostile_feed_does_not_stop_the_store(store: AnyStore) -> None:
+    """A guid carrying a NUL character (PostgreSQL's text cannot hold one) is stored, found
+    again by that guid, and the article reads back exactly; a feed state too."""
+    item = article(1).model_copy(update={"guid": "urn:x\x00y", "title": "a\x00b"})
+    store.add_article(item, story_id=item.id, fingerprint=None, flags=(), seen=NOW)
+    found = store.find_by_guid("urn:x\x00y")
+    assert found is not None and found.id == item.id
+    assert store.article(item.id) == item
+    store.save_feed_state(FeedState(url="https://news.example/feed", last_error="bad\x00byte"))
+    assert store.feed_state("https://news.example/feed") is not None
