@@ -6,8 +6,9 @@ local logins and runs with `fsync=off` (a test database is thrown away). `initdb
 refuses to run as root: as root (CI), the server runs as Debian's `postgres` user
 (`runuser -u postgres -- ...`), owning its folder.
 
-The binaries are looked up on PATH, then in `/usr/lib/postgresql/*/bin` (Debian's
-layout, newest version first). Without them, `problem()` says what to install.
+The binaries are looked up in `PRESSMON_POSTGRES_BINDIR` when it is set, else on PATH,
+then in `/usr/lib/postgresql/*/bin` (Debian's layout, newest version first). Without
+them, `problem()` says what to install.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ _DEBIAN_BINDIRS = "/usr/lib/postgresql/*/bin"
 
 def find_bindir() -> Path | None:
     """The folder holding `initdb` and `pg_ctl`, or None."""
+    override = os.environ.get("PRESSMON_POSTGRES_BINDIR")
+    if override is not None:
+        chosen = Path(override)
+        return chosen if (chosen / "initdb").exists() and (chosen / "pg_ctl").exists() else None
     found = shutil.which("initdb")
     if found is not None and shutil.which("pg_ctl") is not None:
         return Path(found).parent
@@ -50,6 +55,9 @@ def problem() -> str | None:
     except ImportError as error:
         return f"psycopg is not installed ({error}): pip install -e '.[test]'"
     if find_bindir() is None:
+        if "PRESSMON_POSTGRES_BINDIR" in os.environ:
+            folder = os.environ["PRESSMON_POSTGRES_BINDIR"]
+            return f"no initdb and pg_ctl in PRESSMON_POSTGRES_BINDIR={folder}"
         return (
             "PostgreSQL is not installed (no initdb on PATH or in /usr/lib/postgresql/*/bin): "
             "apt-get install postgresql (Debian, Ubuntu), brew install postgresql (macOS)"
