@@ -112,6 +112,22 @@ def _stored(row: DictRow) -> StoredArticle:
     )
 
 
+def _feed_state(row: DictRow) -> FeedState:
+    return FeedState(
+        url=row["url"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_success=_time(row["last_success"]),
+        last_attempt=_time(row["last_attempt"]),
+        consecutive_errors=row["consecutive_errors"],
+        next_check=_time(row["next_check"]),
+        last_error=row["last_error"],
+        moved_to=row["moved_to"],
+        gone=bool(row["gone"]),
+        title=row["title"],
+    )
+
+
 def _first_line(error: BaseException) -> str:
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     return "; ".join(lines[:2]) or type(error).__name__
@@ -371,21 +387,12 @@ class PostgresStore:
     def feed_state(self, url: str) -> FeedState | None:
         """The remembered state of a feed, or None for a feed never fetched."""
         row = self._one("SELECT * FROM feeds WHERE url = %s", (url,))
-        if row is None:
-            return None
-        return FeedState(
-            url=row["url"],
-            etag=row["etag"],
-            last_modified=row["last_modified"],
-            last_success=_time(row["last_success"]),
-            last_attempt=_time(row["last_attempt"]),
-            consecutive_errors=row["consecutive_errors"],
-            next_check=_time(row["next_check"]),
-            last_error=row["last_error"],
-            moved_to=row["moved_to"],
-            gone=bool(row["gone"]),
-            title=row["title"],
-        )
+        return None if row is None else _feed_state(row)
+
+    def feed_states(self, urls: Iterable[str]) -> dict[str, FeedState]:
+        """The remembered states of these feeds, by URL (feeds never fetched are absent)."""
+        rows = self._all("SELECT * FROM feeds WHERE url = ANY(%s)", (sorted(set(urls)),))
+        return {row["url"]: _feed_state(row) for row in rows}
 
     def save_feed_state(self, state: FeedState) -> None:
         """Remember a feed's state (replaces the previous one) and release its lease, whoever
@@ -549,6 +556,10 @@ class PostgresStore:
         )
         return [(row["id"], to_unsigned(row["fingerprint"])) for row in rows]
 
+    def change_cursor(self) -> int:
+        """The cursor of `fingerprints_after` as of now (see `Store.change_cursor`)."""
+        return int(self._scalar("SELECT coalesce(max(changed), 0) FROM articles"))
+
     def fingerprints_after(
         self, cursor: int, *, since: datetime
     ) -> tuple[list[tuple[str, int]], int]:
@@ -556,7 +567,7 @@ class PostgresStore:
         was stored or changed after `cursor`, in that order, and the next cursor (see
         `Store.fingerprints_after`). Change numbers come from a sequence and every article
         write holds the write lock, so they are committed in order."""
-        last = max(cursor, int(self._scalar("SELECT coalesce(max(changed), 0) FROM articles")))
+        last = max(cursor, self.change_cursor())
         rows = self._all(
             "SELECT id, fingerprint FROM articles WHERE changed > %s AND changed <= %s"
             " AND first_seen >= %s AND fingerprint IS NOT NULL ORDER BY changed",

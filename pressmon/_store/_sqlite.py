@@ -81,6 +81,23 @@ def _stored(row: sqlite3.Row) -> StoredArticle:
 
 _ARTICLE_COLUMNS = "id, story_id, feed_url, url, guid, fingerprint, first_seen, match"
 
+
+def _feed_state(row: sqlite3.Row) -> FeedState:
+    return FeedState(
+        url=row["url"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_success=_time(row["last_success"]),
+        last_attempt=_time(row["last_attempt"]),
+        consecutive_errors=row["consecutive_errors"],
+        next_check=_time(row["next_check"]),
+        last_error=row["last_error"],
+        moved_to=row["moved_to"],
+        gone=bool(row["gone"]),
+        title=row["title"],
+    )
+
+
 # An article stored or changed takes the next value of a counter that never goes back (the
 # largest `changed` could, when the newest article is pruned); both run in one transaction.
 _NEXT_CHANGE = "(SELECT last + 1 FROM article_changes)"
@@ -299,21 +316,16 @@ class SQLiteStore:
     def feed_state(self, url: str) -> FeedState | None:
         """The remembered state of a feed, or None for a feed never fetched."""
         row = self._one("SELECT * FROM feeds WHERE url = ?", (url,))
-        if row is None:
-            return None
-        return FeedState(
-            url=row["url"],
-            etag=row["etag"],
-            last_modified=row["last_modified"],
-            last_success=_time(row["last_success"]),
-            last_attempt=_time(row["last_attempt"]),
-            consecutive_errors=row["consecutive_errors"],
-            next_check=_time(row["next_check"]),
-            last_error=row["last_error"],
-            moved_to=row["moved_to"],
-            gone=bool(row["gone"]),
-            title=row["title"],
-        )
+        return None if row is None else _feed_state(row)
+
+    def feed_states(self, urls: Iterable[str]) -> dict[str, FeedState]:
+        """The remembered states of these feeds, by URL (feeds never fetched are absent)."""
+        found: dict[str, FeedState] = {}
+        for chunk in iter_chunks(sorted(set(urls))):
+            marks = ",".join("?" * len(chunk))
+            for row in self._all(f"SELECT * FROM feeds WHERE url IN ({marks})", chunk):
+                found[row["url"]] = _feed_state(row)
+        return found
 
     def save_feed_state(self, state: FeedState) -> None:
         """Remember a feed's state (replaces the previous one) and release its lease, whoever
@@ -458,14 +470,18 @@ class SQLiteStore:
         )
         return [(row["id"], to_unsigned(row["fingerprint"])) for row in rows]
 
+    def change_cursor(self) -> int:
+        """The cursor of `fingerprints_after` as of now (see `Store.change_cursor`)."""
+        row = self._one("SELECT coalesce(max(changed), 0) FROM articles")
+        return int(row[0]) if row else 0
+
     def fingerprints_after(
         self, cursor: int, *, since: datetime
     ) -> tuple[list[tuple[str, int]], int]:
         """(article id, fingerprint) of the articles first seen since `since` whose fingerprint
         was stored or changed after `cursor`, in that order, and the next cursor (see
         `Store.fingerprints_after`)."""
-        row = self._one("SELECT coalesce(max(changed), 0) FROM articles")
-        last = max(cursor, int(row[0]) if row else 0)
+        last = max(cursor, self.change_cursor())
         rows = self._all(
             "SELECT id, fingerprint FROM articles WHERE changed > ? AND changed <= ?"
             " AND first_seen >= ? AND fingerprint IS NOT NULL ORDER BY changed",

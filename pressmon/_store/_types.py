@@ -151,6 +151,11 @@ class Store(Protocol):
         """The remembered state of a feed, or None for a feed never fetched."""
         ...
 
+    def feed_states(self, urls: Iterable[str]) -> dict[str, FeedState]:
+        """The remembered states of these feeds, by URL (feeds never fetched are absent): one
+        query for a batch, such as the feeds a worker just claimed."""
+        ...
+
     def save_feed_state(self, state: FeedState) -> None:
         """Remember a feed's state (replaces the previous one) and release its lease, whoever
         holds it (its new `next_check` keeps it from being due again too soon)."""
@@ -205,6 +210,12 @@ class Store(Protocol):
 
     def fingerprints(self, since: datetime) -> list[tuple[str, int]]:
         """(article id, fingerprint) of the articles first seen since a time, oldest first."""
+        ...
+
+    def change_cursor(self) -> int:
+        """The cursor of `fingerprints_after` as of now. Read it before `fingerprints(since)`:
+        what is stored between the two reads comes again from `fingerprints_after(cursor)`
+        (twice in an index, which is harmless), so nothing falls between."""
         ...
 
     def fingerprints_after(

@@ -49,6 +49,19 @@ def test_a_feed_state_round_trips_every_field(store: AnyStore) -> None:
     assert store.feed_state(state.url) == FeedState(url=state.url)
 
 
+def test_feed_states_are_read_in_one_batch(store: AnyStore) -> None:
+    """`feed_states` returns the saved states of the given feeds by URL, the same as
+    `feed_state` one by one; feeds never saved are absent."""
+    urls = [f"https://site{n}.example/feed" for n in range(600)]  # more than one chunk
+    with store.transaction():
+        for n, url in enumerate(urls[:550]):
+            store.save_feed_state(FeedState(url=url, consecutive_errors=n, etag=f'"{n}"'))
+    states = store.feed_states([*urls, urls[0]])
+    assert sorted(states) == sorted(urls[:550])
+    assert all(states[url] == store.feed_state(url) for url in urls[:550:37])
+    assert store.feed_states([]) == {}
+
+
 def test_articles_are_found_by_id_url_guid_and_story_in_order(store: AnyStore) -> None:
     """The first-seen copy answers a URL or guid lookup; ties of one run go by insertion
     order; a stored id is never stored twice; fingerprints keep all 64 bits."""
@@ -137,6 +150,20 @@ def test_fingerprints_after_a_cursor_see_new_and_changed_articles(store: AnyStor
     assert store.fingerprints_after(second, since=WINDOW) == ([], second)
     store.add_article(article(5), story_id="e", fingerprint=55, flags=(), seen=NOW)
     assert store.fingerprints_after(second, since=WINDOW)[0] == [(article(5).id, 55)]
+
+
+def test_a_cursor_read_before_the_window_misses_nothing(store: AnyStore) -> None:
+    """The order of a run's index: `change_cursor()`, then `fingerprints(since)`, then
+    `fingerprints_after(cursor)` later: an article stored between the first two reads comes
+    again in the third (twice, harmlessly), and one stored after the second comes once."""
+    store.add_article(article(1), story_id="a", fingerprint=1, flags=(), seen=NOW)
+    cursor = store.change_cursor()
+    store.add_article(article(2), story_id="b", fingerprint=2, flags=(), seen=NOW)
+    window = store.fingerprints(WINDOW)
+    store.add_article(article(3), story_id="c", fingerprint=3, flags=(), seen=NOW)
+    later, _ = store.fingerprints_after(cursor, since=WINDOW)
+    assert window == [(article(1).id, 1), (article(2).id, 2)]
+    assert later == [(article(2).id, 2), (article(3).id, 3)]
 
 
 def test_pages_to_try_again_and_their_update(store: AnyStore) -> None:
