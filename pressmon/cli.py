@@ -243,8 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     from pressmon._cli_monitor import add_commands
+    from pressmon._cli_state import add_commands as add_state_commands
 
     add_commands(commands)
+    add_state_commands(commands)
     return parser
 
 
@@ -435,6 +437,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from pressmon._cli_monitor import run_command
 
             return run_command(args, out, err)
+        if args.command == "state":
+            from pressmon._cli_state import run_command as run_state_command
+
+            return run_state_command(args, out, err)
         parser.error(
             f"unknown command {args.command!r}"
         )  # pragma: no cover - argparse refuses first

@@ -41,6 +41,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -49,6 +51,7 @@ from pydantic import (
 )
 
 from pressmon._fetch import _defaults as fetch_defaults
+from pressmon._store._url import LOGIN_ADVICE, has_password, is_postgres_url
 from pressmon.exceptions import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -712,7 +715,10 @@ class MonitorConfig(_Config):
     """The whole configuration of `pressmon run`."""
 
     state: Path = Field(default=DEFAULT_STATE, validate_default=True)
-    """The SQLite state file."""
+    """The SQLite state file. `state` may instead be a PostgreSQL URL
+    (`postgresql://user@host/db`, the password in `PGPASSWORD` or `~/.pgpass`): then
+    `state_url` holds it and this path is unused (open the state with
+    `state_location()`)."""
     topics: tuple[str, ...] | None = None
     """Built-in topic names or topic file paths (default: every built-in topic)."""
     feeds: tuple[FeedConfig, ...] = ()
@@ -743,12 +749,52 @@ class MonitorConfig(_Config):
     dedup: DedupConfig = DedupConfig()
     """How copies of one story are recognised."""
 
+    _state_url: str | None = PrivateAttr(default=None)
+
     _full_text = field_validator("full_text", mode="before")(_check_full_text)
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _state_url_or_path(cls, value: Any) -> Any:
+        if isinstance(value, str) and is_postgres_url(value):
+            if has_password(value):
+                raise ValueError(f"the PostgreSQL URL carries a password: {LOGIN_ADVICE}")
+            return DEFAULT_STATE  # unused: `_keep_state_url` keeps the URL
+        return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_state_url(
+        cls, data: Any, handler: ModelWrapValidatorHandler[MonitorConfig]
+    ) -> MonitorConfig:
+        config = handler(data)
+        raw = data.get("state") if isinstance(data, Mapping) else None
+        if isinstance(raw, str) and is_postgres_url(raw):
+            config._state_url = raw.strip()
+        return config
 
     @field_validator("state", "feeds_file")
     @classmethod
     def _relative_to_config(cls, value: Path | None, info: ValidationInfo) -> Path | None:
         return None if value is None else _resolve(value, info)
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Pydantic's hook after validation, which sets up the private state URL (to None; a
+        URL given as `state` is kept by the model validator, after this).
+
+        Args:
+            context: the validation context (pydantic's).
+        """
+
+    @property
+    def state_url(self) -> str | None:
+        """The state's PostgreSQL URL when `state` is one, else None (an SQLite file)."""
+        return self._state_url
+
+    def state_location(self) -> Path | str:
+        """Return where the state is, as `open_store` takes it: the PostgreSQL URL, or the
+        SQLite file's path."""
+        return self._state_url if self._state_url is not None else self.state
 
     @field_validator("topics")
     @classmethod

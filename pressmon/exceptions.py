@@ -16,7 +16,9 @@ as attributes, and its message names that context too::
     └── StoreError             the state database cannot be used                        .path
         ├── StateCorruptError  the state file is not a pressmon database or is damaged
         ├── StateVersionError  the state was written by a newer pressmon
-        └── StateLockedError   another run holds the state
+        ├── StateLockedError   another run holds the state
+        └── StateConnectionError
+                               the state server (PostgreSQL) cannot be reached or used
 
 Library calls that process many inputs at once (`fetch`, `scan`) do not
 raise for one bad input: they report it in their result and go on.
@@ -35,6 +37,7 @@ __all__ = [
     "ParseError",
     "PressmonError",
     "SourceError",
+    "StateConnectionError",
     "StateCorruptError",
     "StateLockedError",
     "StateVersionError",
@@ -163,7 +166,7 @@ class StoreError(PressmonError):
     """The state database cannot be used.
 
     Attributes:
-        path: the database file.
+        path: the database file, or the server's URL (never with a password).
     """
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
@@ -181,3 +184,8 @@ class StateVersionError(StoreError):
 
 class StateLockedError(StoreError):
     """Another run holds the state and did not release it in time."""
+
+
+class StateConnectionError(StoreError):
+    """The state server (PostgreSQL) cannot be reached, refused the login, or dropped the
+    connection; the message names the server and what to check."""

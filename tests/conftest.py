@@ -1,4 +1,5 @@
-"""Fixtures shared by the whole suite: paths to sample data and a way to run the CLI."""
+"""Fixtures shared by the whole suite: paths to sample data, a way to run the CLI, and a
+PostgreSQL server of the tests' own."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import pgserver
 import pytest
 from httpserver import FeedRoute, TestServer
 from monitor_support import daily_items, rss, wire_items
+from storekit import AnyStore, Backend
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -112,3 +115,49 @@ def feed_server() -> Iterator[TestServer]:
     feeds.routes["/daily.xml"] = FeedRoute(rss("Daily", daily_items()))
     yield feeds
     feeds.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[pgserver.PostgresServer]:
+    """A PostgreSQL server started for this session on a loopback port (tests/pgserver.py).
+
+    Without PostgreSQL on the machine, the tests that need it fail when
+    `PRESSMON_REQUIRE_POSTGRES=1` (CI sets it) and are skipped, with the reason, otherwise.
+    """
+    problem = pgserver.problem()
+    if problem is not None:
+        if os.environ.get("PRESSMON_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PRESSMON_REQUIRE_POSTGRES=1 but {problem}", pytrace=False)
+        pytest.skip(f"needs a PostgreSQL server: {problem}")
+    bindir = pgserver.find_bindir()
+    assert bindir is not None
+    server = pgserver.PostgresServer(bindir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: pgserver.PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database on the session's server (dropped after the test)."""
+    name = postgres_server.create_database()
+    yield postgres_server.url(name)
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """An empty state on each backend in turn: an SQLite file, then a PostgreSQL database of
+    the session's server (tests/store/ runs its suite on both)."""
+    if request.param == "sqlite":
+        return Backend("sqlite", tmp_path / "state.db")
+    return Backend("postgres", request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def store(backend: Backend) -> Iterator[AnyStore]:
+    """The backend's state, open (closed after the test)."""
+    with backend.open() as opened:
+        yield opened

@@ -210,3 +210,40 @@ def test_secrets_are_the_webhook_url_its_header_values_and_their_tokens(
     assert "https://hooks.example/T0KEN-in-the-path" in secrets
     assert "Bearer s3cr3t-t0ken-value" in secrets and "s3cr3t-t0ken-value" in secrets
     assert "Bearer" not in secrets
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://pressmon@db.example:5432/pressmon",
+        "postgres://pressmon@db.example/pressmon?options=-csearch_path%3Dmonitor",
+        "postgresql:///pressmon",
+    ],
+)
+def test_state_may_be_a_postgresql_url(tmp_path: Path, url: str) -> None:
+    """A `postgresql://` or `postgres://` state is kept as written (not resolved as a path),
+    and `state_location()` gives it to open the store; a path state gives its path."""
+    config = load_config(write(tmp_path, f'state = "{url}"\n[[feeds]]\nurl = "https://x.org/f"\n'))
+    assert config.state_url == url and config.state_location() == url
+    assert config.model_copy().state_url == url
+    path_config = load_config(write(tmp_path, MINIMAL))
+    assert path_config.state_url is None
+    assert path_config.state_location() == tmp_path.resolve() / "state.db"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://pressmon:hunter2@db.example/pressmon",
+        "postgres://db.example/x?password=hunter2",
+    ],
+)
+def test_a_state_url_with_a_password_is_refused(tmp_path: Path, url: str) -> None:
+    """A password in the state URL is refused at load time, naming the key `state` and the
+    places a password belongs (PGPASSWORD, ~/.pgpass), never echoing it."""
+    path = write(tmp_path, f'state = "{url}"\n[[feeds]]\nurl = "https://x.org/f"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.key == "state"
+    assert "PGPASSWORD" in str(caught.value) and "~/.pgpass" in str(caught.value)
+    assert "hunter2" not in str(caught.value)

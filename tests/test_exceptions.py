@@ -14,6 +14,7 @@ from pressmon.exceptions import (
     ParseError,
     PressmonError,
     SourceError,
+    StateConnectionError,
     StateCorruptError,
     TopicError,
 )
@@ -26,6 +27,7 @@ EXAMPLES = [
     TopicError("groups.market.terms must not be empty", path="t.toml", key="groups.market.terms"),
     ConfigError("expected a list", path="c.toml", key="feeds.2.url"),
     StateCorruptError("not a pressmon database", path="state.db"),
+    StateConnectionError("cannot connect", path="postgresql://pressmon@db.example/pressmon"),
 ]
 
 

@@ -116,7 +116,7 @@ def test_import_is_lazy() -> None:
     """``import pressmon`` loads none of the heavy dependencies; they come on first use."""
     code = (
         "import sys, pressmon\n"
-        "heavy = {'pydantic', 'feedparser', 'bs4', 'lxml', 'httpx'} & set(sys.modules)\n"
+        "heavy = {'pydantic', 'feedparser', 'bs4', 'lxml', 'httpx', 'psycopg'} & set(sys.modules)\n"
         "print(sorted(heavy))\n"
     )
     output = subprocess.run(

@@ -127,7 +127,39 @@ def _v3(connection: sqlite3.Connection) -> None:
             )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3)
+def _v4(connection: sqlite3.Connection) -> None:
+    """Many workers on one state: a lease per feed (`feed_leases`, a row per feed ever
+    claimed) and per alert and sink (`alert_claims`), and a change counter on the articles
+    (`articles.changed`, from `article_changes`) so a worker can read the fingerprints stored
+    or changed since its last read. Existing articles are numbered in insertion order."""
+    _script(
+        connection,
+        """
+        CREATE TABLE feed_leases (
+            url TEXT PRIMARY KEY,
+            worker TEXT,
+            expires TEXT
+        );
+        CREATE TABLE alert_claims (
+            alert_id TEXT NOT NULL REFERENCES outbox (alert_id) ON DELETE CASCADE,
+            sink TEXT NOT NULL,
+            worker TEXT,
+            expires TEXT,
+            PRIMARY KEY (alert_id, sink)
+        );
+        ALTER TABLE articles ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+        UPDATE articles SET changed = rowid;
+        CREATE INDEX articles_changed ON articles (changed);
+        CREATE TABLE article_changes (
+            one INTEGER PRIMARY KEY CHECK (one = 1),
+            last INTEGER NOT NULL
+        );
+        INSERT INTO article_changes (one, last) SELECT 1, coalesce(max(changed), 0) FROM articles;
+        """,
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2, _v3, _v4)
 """`MIGRATIONS[n]` takes a database from version n to n + 1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

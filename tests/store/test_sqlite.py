@@ -1,31 +1,20 @@
-"""The SQLite state: migrations, refusals, corruption, the outbox's bookkeeping."""
+"""The SQLite state only: migrations of its files, refusals, corruption, the run lock. What
+both backends do alike is in test_store.py."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from storekit import NOW, alert_for, article
 
-from pressmon._store import FeedState, RunLock, SQLiteStore
+from pressmon._store import FeedState, RunLock, SQLiteStore, new_worker_id
 from pressmon._store._schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from pressmon.exceptions import StateCorruptError, StateLockedError, StateVersionError
-from pressmon.models import Alert, Article, Source
-
-NOW = datetime(2025, 6, 2, 12, 0, tzinfo=timezone.utc)
-
-
-def article(n: int) -> Article:
-    return Article(
-        title=f"story {n}",
-        url=f"https://news.example/{n}",
-        source=Source(name="News", feed_url="https://news.example/feed"),
-    )
-
-
-def alert_for(item: Article) -> Alert:
-    return Alert(id=f"alert-{item.id}", story_id=item.id, created=NOW, article=item, flags=())
+from pressmon.exceptions import StateCorruptError, StateLockedError, StateVersionError, StoreError
+from pressmon.models import Article, Source
 
 
 def test_migration_from_version_1_keeps_the_data(tmp_path: Path) -> None:
@@ -126,35 +115,6 @@ def test_damaged_pages_are_reported(tmp_path: Path) -> None:
         SQLiteStore(path)
 
 
-def test_outbox_bookkeeping_per_sink(tmp_path: Path) -> None:
-    """An alert stays pending until every sink took it; each sink sees only what it lacks."""
-    with SQLiteStore(tmp_path / "state.db") as store:
-        item = article(1)
-        store.add_article(item, story_id=item.id, fingerprint=None, flags=(), seen=NOW)
-        store.add_alert(alert_for(item))
-        assert store.story_alerted(item.id)
-        store.mark_delivered([f"alert-{item.id}"], "a", NOW)
-        assert store.pending_alerts("a") == [] and len(store.pending_alerts("b")) == 1
-        assert store.complete_alerts(["a", "b"], NOW) == 0 and store.count_pending() == 1
-        store.mark_delivered([f"alert-{item.id}"], "b", NOW)
-        assert store.complete_alerts(["a", "b"], NOW) == 1 and store.count_pending() == 0
-        assert store.daily_counts(NOW - timedelta(days=1)) == [("2025-06-02", "News", 1)]
-
-
-def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
-    """An exception inside a transaction rolls back every write made in it."""
-    with SQLiteStore(tmp_path / "state.db") as store:
-
-        def fail_midway() -> None:
-            with store.transaction():
-                store.add_article(article(1), story_id="s", fingerprint=None, flags=(), seen=NOW)
-                raise RuntimeError("boom")
-
-        with pytest.raises(RuntimeError):
-            fail_midway()
-        assert store.count_articles() == 0
-
-
 def test_run_lock_times_out_with_a_clear_error(tmp_path: Path) -> None:
     """A second lock on the same state waits, then raises StateLockedError; released, it works."""
     state = tmp_path / "state.db"
@@ -167,37 +127,131 @@ def test_run_lock_times_out_with_a_clear_error(tmp_path: Path) -> None:
         assert lock.waited < 0.3
 
 
-def test_pages_to_try_again_and_their_update(tmp_path: Path) -> None:
-    """`failed_pages` lists only articles whose page failed for a temporary reason, first seen
-    since the given time (an article quoting the marker in its text is not fooled into it);
-    `update_article` replaces the article and keeps the stored flags when given None."""
-    from pressmon import Extraction, Flag
+def _version_2_database(path: Path) -> None:
+    """A state file as pressmon wrote it at schema version 2, holding a little of everything."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](connection)
+    MIGRATIONS[1](connection)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute("PRAGMA user_version = 2")
+    connection.execute(
+        "INSERT INTO feeds (url, etag, consecutive_errors, next_check, gone, title) VALUES"
+        " ('https://news.example/feed', '\"v2\"', 0, ?, 0, 'News')",
+        ((NOW - timedelta(minutes=1)).isoformat(timespec="microseconds"),),
+    )
+    for n in (1, 2):
+        item = article(n)
+        connection.execute(
+            "INSERT INTO articles (id, story_id, feed_url, url, fingerprint, first_seen,"
+            " last_seen, article, match) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                item.id,
+                article(1).id,
+                item.source.feed_url,
+                item.url,
+                -5 * n,
+                NOW.isoformat(timespec="microseconds"),
+                NOW.isoformat(timespec="microseconds"),
+                item.model_dump_json(),
+                None if n == 1 else "url",
+            ),
+        )
+    connection.execute(
+        "INSERT INTO outbox (alert_id, story_id, created, source, alert) VALUES (?, ?, ?, ?, ?)",
+        (
+            f"alert-{article(1).id}",
+            article(1).id,
+            NOW.isoformat(timespec="microseconds"),
+            "News",
+            alert_for(article(1)).model_dump_json(),
+        ),
+    )
+    connection.close()
 
-    def with_page(n: int, extraction: Extraction | None, text: str = "") -> Article:
-        return article(n).model_copy(update={"extraction": extraction, "text": text})
 
-    temporary = Extraction(status="failed", message="HTTP 503", temporary=True)
-    final = Extraction(status="failed", message="HTTP 404")
-    flag = Flag(topic="t", score=0.9, threshold=0.5)
-    with SQLiteStore(tmp_path / "state.db") as store, store.transaction():
-        rows = [
-            (with_page(1, temporary), NOW - timedelta(hours=1)),
-            (with_page(2, temporary), NOW - timedelta(days=3)),
-            (with_page(3, final), NOW - timedelta(hours=1)),
-            (with_page(4, None, 'a quote: "temporary":true'), NOW - timedelta(hours=1)),
-        ]
-        for item, seen in rows:
-            store.add_article(item, story_id=item.id, fingerprint=None, flags=(flag,), seen=seen)
-        assert [a.title for a in store.failed_pages(NOW - timedelta(days=1))] == ["story 1"]
+def test_migration_from_version_2_adds_leases_claims_and_change_numbers(tmp_path: Path) -> None:
+    """A version-2 file with a feed, two articles of one story and a pending alert is migrated
+    to the current version in place (through version 3, the headlines of short items): the
+    rows are kept, the articles are numbered in insertion order for
+    `fingerprints_after`, and feed leases and alert claims work on the old rows."""
+    path = tmp_path / "v2.db"
+    _version_2_database(path)
+    with SQLiteStore(path) as store:
+        assert store.schema_version == SCHEMA_VERSION == 4
+        state = store.feed_state("https://news.example/feed")
+        assert state is not None and state.etag == '"v2"' and state.title == "News"
+        assert [a.match for a in store.story_articles(article(1).id)] == [None, "url"]
+        window = NOW - timedelta(days=1)
+        items, cursor = store.fingerprints_after(0, since=window)
+        assert [item_id for item_id, _ in items] == [article(1).id, article(2).id]
+        assert cursor == 2 and store.fingerprints_after(cursor, since=window) == ([], 2)
+        worker = new_worker_id()
+        claimed = store.claim_feeds(
+            ["https://news.example/feed"], worker=worker, now=NOW, lease_seconds=60
+        )
+        assert claimed == ["https://news.example/feed"]
+        alerts = store.claim_alerts("jsonl:a", worker=worker, now=NOW, lease_seconds=60)
+        assert [alert.id for alert in alerts] == [f"alert-{article(1).id}"]
+        store.add_article(article(3), story_id=article(3).id, fingerprint=1, flags=(), seen=NOW)
+        assert store.fingerprints_after(cursor, since=window)[0] == [(article(3).id, 1)]
 
-        read = with_page(1, Extraction(status="ok"), "Alpine will sell cars in the US.")
-        store.update_article(read, fingerprint=7, flags=None)
-        assert store.article(read.id) == read
-        stored = store.find_article(read.id)
-        assert stored is not None and stored.fingerprint == 7
-        assert store.failed_pages(NOW - timedelta(days=1)) == []
-        flags = store._one("SELECT flags FROM articles WHERE id = ?", (read.id,))
-        assert flags is not None and '"topic":"t"' in flags[0].replace(" ", "")
+
+def test_a_url_is_not_a_file() -> None:
+    """SQLiteStore refuses a PostgreSQL URL instead of creating a file named after it."""
+    with pytest.raises(StoreError, match="open_store"):
+        SQLiteStore("postgresql://pressmon@db.example/pressmon")
+
+
+def test_a_missing_file_is_refused_when_not_creating(tmp_path: Path) -> None:
+    """With `create=False` (the source of a copy), a missing file is an error and is not
+    created."""
+    with pytest.raises(StoreError, match="no such state file"):
+        SQLiteStore(tmp_path / "typo.db", create=False)
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_an_exclusive_transaction_keeps_other_writers_waiting(tmp_path: Path) -> None:
+    """While one connection holds an exclusive transaction, another cannot start writing: it
+    waits (here, past a short busy_timeout, it gives up with StateLockedError)."""
+    path = tmp_path / "state.db"
+    with SQLiteStore(path) as first, SQLiteStore(path, busy_timeout=0.05) as second:
+        with first.transaction(exclusive=True):
+            first.add_article(article(1), story_id="s", fingerprint=None, flags=(), seen=NOW)
+            with pytest.raises(StateLockedError), second.transaction(exclusive=True):
+                pass
+        with second.transaction(exclusive=True):
+            assert second.find_article(article(1).id) is not None
+
+
+def _open_at_once(path: Path, count: int) -> tuple[list[int], list[BaseException]]:
+    """Open one state from `count` threads at the same moment: the versions seen, the errors."""
+    barrier = threading.Barrier(count, timeout=60)
+    versions: list[int] = []
+    errors: list[BaseException] = []
+
+    def open_one() -> None:
+        barrier.wait()
+        try:
+            with SQLiteStore(path) as store:
+                versions.append(store.schema_version)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return versions, errors
+
+
+def test_connections_opening_a_new_file_at_once_all_succeed(tmp_path: Path) -> None:
+    """Six workers opening a state file that does not exist yet, at the same moment, all get
+    it, migrated once (none mistakes the half-made file for another program's, or the switch
+    to WAL for damage). Repeated, since it is a race."""
+    for round_ in range(20):
+        versions, errors = _open_at_once(tmp_path / f"state-{round_}.db", 6)
+        assert errors == [] and versions == [SCHEMA_VERSION] * 6
 
 
 def test_migration_from_version_2_gives_stored_articles_their_headline(tmp_path: Path) -> None:
