@@ -85,6 +85,9 @@ class _Window:
     def __init__(self, rows: list[tuple[str, str, str, Headline]]) -> None:
         self.rows = rows
 
+    def change_cursor(self) -> int:
+        return 0
+
     def headlines(self, since: datetime) -> list[tuple[str, str]]:
         return [(group, headline.encode()) for group, _, _, headline in self.rows]
 

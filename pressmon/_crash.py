@@ -5,6 +5,7 @@ The crash-safety tests run `pressmon run` in a subprocess with
 shows none twice. Without that variable (always, outside those tests) this does
 nothing. The points:
 
+`after_claim`                   the due feeds leased to this worker, nothing fetched
 `after_store`                   articles and outbox committed, nothing delivered
 `during_delivery`               the JSONL sink wrote its first alert line, not the others
 `after_delivery_before_mark`    a sink took the alerts; the state does not know it yet

@@ -41,8 +41,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ModelWrapValidatorHandler,
-    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -714,11 +712,10 @@ SINK_TYPES = _sink_types()
 class MonitorConfig(_Config):
     """The whole configuration of `pressmon run`."""
 
-    state: Path = Field(default=DEFAULT_STATE, validate_default=True)
-    """The SQLite state file. `state` may instead be a PostgreSQL URL
-    (`postgresql://user@host/db`, the password in `PGPASSWORD` or `~/.pgpass`): then
-    `state_url` holds it and this path is unused (open the state with
-    `state_location()`)."""
+    state: Path | str = Field(default=DEFAULT_STATE, validate_default=True)
+    """Where the state lives: an SQLite file (a `Path`, relative to the configuration
+    file), or a PostgreSQL URL (a `str`, `postgresql://user@host/db`, the password in
+    `PGPASSWORD` or `~/.pgpass`) for many workers on one monitor."""
     topics: tuple[str, ...] | None = None
     """Built-in topic names or topic file paths (default: every built-in topic)."""
     feeds: tuple[FeedConfig, ...] = ()
@@ -735,7 +732,15 @@ class MonitorConfig(_Config):
     max_backoff: float = Field(default=6 * 3600.0, gt=0)
     """Longest wait before retrying a failing feed (the wait doubles with each failure)."""
     lock_timeout: float = Field(default=60.0, ge=0)
-    """Seconds to wait for another run to finish before giving up."""
+    """Seconds to wait for another run on the same SQLite state to finish before giving up."""
+    claim_batch: int = Field(default=100, ge=1)
+    """Feeds a run takes at a time: it fetches and records them, then takes the next ones
+    still due. With a PostgreSQL state, workers share the feeds batch by batch."""
+    lease_timeout: float = Field(default=600.0, gt=0)
+    """Seconds a run holds the feeds and alerts it took (with a PostgreSQL state, several
+    workers share the feeds): longer than fetching one batch and delivering. A worker that
+    dies gives them back at once (the next worker to start sees it is gone); one that
+    hangs, after this."""
     github_actions: bool | None = None
     """Add the `github` sink (None: when the `GITHUB_ACTIONS` variable is `true`)."""
     full_text: FullText = False
@@ -749,52 +754,37 @@ class MonitorConfig(_Config):
     dedup: DedupConfig = DedupConfig()
     """How copies of one story are recognised."""
 
-    _state_url: str | None = PrivateAttr(default=None)
-
     _full_text = field_validator("full_text", mode="before")(_check_full_text)
 
     @field_validator("state", mode="before")
     @classmethod
-    def _state_url_or_path(cls, value: Any) -> Any:
+    def _state_url_or_path(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str) and is_postgres_url(value):
             if has_password(value):
                 raise ValueError(f"the PostgreSQL URL carries a password: {LOGIN_ADVICE}")
-            return DEFAULT_STATE  # unused: `_keep_state_url` keeps the URL
+            return value.strip()
+        if isinstance(value, str | os.PathLike):
+            return _resolve(Path(value), info)
         return value
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _keep_state_url(
-        cls, data: Any, handler: ModelWrapValidatorHandler[MonitorConfig]
-    ) -> MonitorConfig:
-        config = handler(data)
-        raw = data.get("state") if isinstance(data, Mapping) else None
-        if isinstance(raw, str) and is_postgres_url(raw):
-            config._state_url = raw.strip()
-        return config
-
-    @field_validator("state", "feeds_file")
+    @field_validator("feeds_file")
     @classmethod
     def _relative_to_config(cls, value: Path | None, info: ValidationInfo) -> Path | None:
         return None if value is None else _resolve(value, info)
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Pydantic's hook after validation, which sets up the private state URL (to None; a
-        URL given as `state` is kept by the model validator, after this).
-
-        Args:
-            context: the validation context (pydantic's).
-        """
-
     @property
     def state_url(self) -> str | None:
         """The state's PostgreSQL URL when `state` is one, else None (an SQLite file)."""
-        return self._state_url
+        return self.state if isinstance(self.state, str) else None
 
     def state_location(self) -> Path | str:
         """Return where the state is, as `open_store` takes it: the PostgreSQL URL, or the
-        SQLite file's path."""
-        return self._state_url if self._state_url is not None else self.state
+        SQLite file's path.
+
+        Returns:
+            `state`.
+        """
+        return self.state
 
     @field_validator("topics")
     @classmethod

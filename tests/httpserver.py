@@ -78,6 +78,8 @@ class RecordedRequest:
     """The request body (a POST's)."""
     target: str = ""
     """The request line's target as sent (a proxy request's is a whole URL)."""
+    received: float = 0.0
+    """When it arrived (`time.monotonic()`)."""
     status: int | None = None
     """The status the server answered with (None: no answer, a reset)."""
 
@@ -496,6 +498,7 @@ class TestServer:
             client_port=int(handler.client_address[1]),
             body=body,
             target=handler.path,
+            received=time.monotonic(),
         )
         with self._lock:
             self.requests.append(request)

@@ -40,18 +40,33 @@ class HeadlineIndex:
         # hash of a key to positions in it; a headline is decoded again only to verify
         # a near candidate, so the window costs one string per short item.
         self._items: list[tuple[str, str]] | None = None
+        self._known: set[str] = set()
+        self._cursor = 0
         self._exact: dict[int, list[int]] = {}
         self._near: dict[int, list[int]] = {}
 
     def _window(self) -> list[tuple[str, str]]:
         if self._items is None:
+            self._cursor = self._store.change_cursor()  # before the read: see SimilarityIndex
             self._items = []
             for article_id, text in self._store.headlines(self._since):
                 self._index(article_id, Headline.decode(text), text)
         return self._items
 
+    def refresh(self) -> None:
+        """Include what other workers stored since the window was read (call it inside the
+        store's exclusive transaction, before matching)."""
+        if self._items is None:
+            return
+        found, self._cursor = self._store.headlines_after(self._cursor, since=self._since)
+        for article_id, text in found:
+            self._index(article_id, Headline.decode(text), text)
+
     def _index(self, article_id: str, headline: Headline, text: str) -> None:
         assert self._items is not None
+        if article_id in self._known:
+            return
+        self._known.add(article_id)
         position = len(self._items)
         self._items.append((article_id, text))
         self._exact.setdefault(hash(headline.exact_key), []).append(position)

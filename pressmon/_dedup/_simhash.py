@@ -115,12 +115,37 @@ class SimilarityIndex:
         self._store = store
         self._since = since
         self._items: list[tuple[str, int]] | None = None
+        self._known: set[str] = set()
+        self._cursor = 0
         self._bands: dict[int, _Bands] = {}
 
     def _window(self) -> list[tuple[str, int]]:
         if self._items is None:
-            self._items = self._store.fingerprints(self._since)
+            # The cursor first: what is stored while the window is read comes again
+            # with the next `refresh` (and is then skipped as known).
+            self._cursor = self._store.change_cursor()
+            self._items = []
+            for article_id, value in self._store.fingerprints(self._since):
+                self._append(article_id, value)
         return self._items
+
+    def _append(self, article_id: str, value: int) -> None:
+        assert self._items is not None
+        if article_id in self._known:
+            return
+        self._known.add(article_id)
+        self._items.append((article_id, value))
+        for bands in self._bands.values():
+            bands.add(len(self._items) - 1, value)
+
+    def refresh(self) -> None:
+        """Include what other workers stored since the window was read (call it inside the
+        store's exclusive transaction, before matching)."""
+        if self._items is None:
+            return  # not read yet: the first read will see everything
+        found, self._cursor = self._store.fingerprints_after(self._cursor, since=self._since)
+        for article_id, value in found:
+            self._append(article_id, value)
 
     def nearest(self, value: int, max_distance: int) -> tuple[str, int] | None:
         """The closest (oldest on ties) article id within `max_distance`, with the distance."""
@@ -141,6 +166,4 @@ class SimilarityIndex:
         """Include an article stored during this run."""
         if self._items is None:
             return  # not read yet: the store has it, the first read will include it
-        self._items.append((article_id, value))
-        for bands in self._bands.values():
-            bands.add(len(self._items) - 1, value)
+        self._append(article_id, value)

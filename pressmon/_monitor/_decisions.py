@@ -7,7 +7,7 @@ is unit-tested without a server or a state file (`tests/monitor/test_decisions.p
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -22,8 +22,10 @@ __all__ = [
     "DueFeed",
     "FeedOutcome",
     "Plan",
+    "batch",
     "feed_outcome",
     "feeds_by_url",
+    "left_to_others",
     "next_check",
     "plan_feeds",
 ]
@@ -103,6 +105,47 @@ def plan_feeds(
                 continue
         due.append(DueFeed(position, feed, state))
     return Plan(tuple(due), skipped)
+
+
+def batch(
+    due: Sequence[DueFeed], claimed: Collection[str], states: Mapping[str, FeedState | None]
+) -> tuple[list[DueFeed], list[DueFeed]]:
+    """Split the feeds a worker still has to fetch by what its last claim gave it.
+
+    Args:
+        due: the due feeds not fetched yet, in configuration order.
+        claimed: the configured URLs the claim leased to this worker.
+        states: the claimed feeds' states as read after the claim (another worker may
+            have saved one since the plan was made).
+
+    Returns:
+        The claimed feeds with their fresh states (to fetch now), and the rest.
+    """
+    now = [
+        DueFeed(f.position, f.feed, states.get(f.feed.url)) for f in due if f.feed.url in claimed
+    ]
+    return now, [f for f in due if f.feed.url not in claimed]
+
+
+def left_to_others(due: Sequence[DueFeed]) -> dict[int, FeedReport]:
+    """Reports of the due feeds this worker could not claim: another worker holds them, or
+    has just fetched them.
+
+    Args:
+        due: the feeds left.
+
+    Returns:
+        A `skipped` report for each, by position.
+    """
+    return {
+        feed.position: FeedReport(
+            url=feed.feed.url,
+            name=feed.feed.name,
+            status="skipped",
+            error="taken by another worker",
+        )
+        for feed in due
+    }
 
 
 def feeds_by_url(

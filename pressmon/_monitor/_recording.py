@@ -110,6 +110,13 @@ class Recorder:
             topics = self._topics[specs] = resolve_topics(specs)
         return topics
 
+    def refresh(self) -> None:
+        """Catch up with what other workers stored since this run's last batch (inside the
+        exclusive transaction, before recording a batch)."""
+        self.index.refresh()
+        if self.headlines is not None:
+            self.headlines.refresh()
+
     # ------------------------------------------------------------ feeds
 
     def record_feed(self, due: DueFeed, result: FetchResult) -> FeedReport:
@@ -225,8 +232,8 @@ class Recorder:
     # ------------------------------------------------------------ the outbox
 
     def make_alerts(self) -> list[Alert]:
-        """Turn this run's flagged new stories into outbox entries, each listing every
-        other stored copy of its story."""
+        """Turn the stories flagged since the last call into outbox entries, each listing
+        every other stored copy of its story."""
         alerts = []
         for candidate in self.tally.candidates.values():
             alert = Alert(
@@ -239,6 +246,7 @@ class Recorder:
             )
             self.store.add_alert(alert)
             alerts.append(alert)
+        self.tally.candidates.clear()  # the next batch makes its own
         return alerts
 
     def _copies(self, candidate: _Candidate) -> list[StoryCopy]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
@@ -11,13 +12,19 @@ from typing import TYPE_CHECKING, TextIO
 from pressmon._crash import crash_point
 from pressmon._detect import detect as default_detect
 from pressmon._fetch import Fetcher
-from pressmon._monitor._decisions import feeds_by_url, plan_feeds
+from pressmon._monitor._decisions import (
+    DueFeed,
+    batch,
+    feeds_by_url,
+    left_to_others,
+    plan_feeds,
+)
 from pressmon._monitor._delivery import build_sinks, context_for, deliver
 from pressmon._monitor._progress import Progress, log_feeds, redact, summary_line
-from pressmon._monitor._reading import FetchFunction, pages_to_retry, read
+from pressmon._monitor._reading import FetchFunction, Reading, pages_to_retry, read
 from pressmon._monitor._recording import DetectFunction, Recorder
-from pressmon._monitor._state import open_state
-from pressmon._store import RunLock, Store
+from pressmon._monitor._state import open_state, run_lock
+from pressmon._store import Store, new_worker_id
 from pressmon._sync import run_sync
 from pressmon.config import FeedConfig, MonitorConfig, load_config
 from pressmon.models import Alert, FeedReport, RunReport
@@ -45,16 +52,22 @@ async def arun_monitor(
 
     The run, in order:
 
-    1. **Lock** the state (one run per state; a second run waits `lock_timeout`).
-    2. **Plan**: which feeds are due (gone feeds and feeds backing off or fresh per
-       Cache-Control wait; `force` fetches all).
+    1. **Lock** an SQLite state (one run per file; a second run waits `lock_timeout`);
+       a PostgreSQL state is shared by any number of workers instead.
+    2. **Plan and claim**: which feeds are due (gone feeds and feeds backing off or fresh
+       per Cache-Control wait; `force` fetches all), and of those the ones no other
+       worker holds, leased to this run (`lease_timeout`) so that no two workers fetch
+       a feed in one interval.
     3. **Read**, with one [`Fetcher`][pressmon.Fetcher]: the due feeds with their
        stored validators, then the pages full text asks for (new thin items, and
        pages that failed earlier for a reason that may pass).
-    4. **Record**, in one transaction: the feeds' new states, every new article with
-       its story and flags, an outbox entry per newly flagged story. A crash before
-       the commit leaves the state as it was; after it, the alerts wait in the outbox.
-    5. **Deliver**: each sink gets the outbox's alerts it has not received.
+    4. **Record**, in one exclusive transaction (one worker at a time): the feeds' new
+       states (which frees their leases), every new article with its story and flags,
+       an outbox entry per newly flagged story. A crash before the commit leaves the
+       state as it was (the leases of a dead worker are taken back by the next one);
+       after it, the alerts wait in the outbox.
+    5. **Deliver**: each sink gets the outbox's alerts it has not received and no other
+       worker is delivering.
     6. **Prune** articles older than `retention_days`, and report.
 
     Fetching runs on the event loop; recording and delivery (SQLite, detection,
@@ -93,11 +106,7 @@ async def arun_monitor(
         progress.secrets = tuple(config.secrets())
     feeds = config.all_feeds()  # the feeds file is read once per run
     sinks = build_sinks(config, stdout)
-    lock = RunLock(config.state, config.lock_timeout)
-    await lock.acquire_async()
-    try:
-        if lock.waited >= 1:
-            progress.info(f"waited {lock.waited:.0f} s for another run to finish")
+    async with run_lock(config, progress):
         started = now or _now()
         store = open_state(config, progress, rebuild=rebuild_state, now=started)
         try:
@@ -106,8 +115,6 @@ async def arun_monitor(
             )
         finally:
             store.close()
-    finally:
-        lock.release()
 
 
 async def _run(
@@ -122,40 +129,62 @@ async def _run(
     now: datetime,
     force: bool,
 ) -> RunReport:
-    states = {feed.url: store.feed_state(feed.url) for feed in feeds}
+    worker = new_worker_id()
+    lease = config.lease_timeout
+    if store.start_worker(worker):
+        progress.detail("took back the feeds and alerts of a worker that is gone")
+    states = store.feed_states([feed.url for feed in feeds])
     plan = plan_feeds(feeds, states, now, force=force)
     configured = feeds_by_url(feeds, states)
-
-    async with Fetcher(client, **config.fetch.fetcher_options()) as fetcher:
-        reading = await read(
-            fetcher,
-            plan.due,
-            config,
-            store,
-            progress,
-            retries=pages_to_retry(config, configured, store, now),
-            fetch=fetch,
-        )
-
     recorder = Recorder(config, store, detect or default_detect, now, progress)
+    retries = pages_to_retry(config, configured, store, now)
+    reports: dict[int, FeedReport] = dict(plan.skipped)
+    alerts: list[Alert] = []
 
-    def record() -> tuple[list[FeedReport], list[Alert]]:
-        with store.transaction():
+    def record(due: Sequence[DueFeed], reading: Reading) -> None:
+        # Exclusive: with many workers, one records at a time, so two copies of a story
+        # stored at the same moment by two workers cannot both start a new story.
+        with store.transaction(exclusive=True):
+            recorder.refresh()
             # Retried articles first: they are older than this run's items, so a story
             # told by both is alerted with its first article.
             recorder.record_retried(reading.retried, configured)
-            reports = dict(plan.skipped)
-            for due, result in zip(plan.due, reading.results, strict=True):
-                reports[due.position] = recorder.record_feed(due, result)
-            alerts = recorder.make_alerts()
-        return [reports[position] for position in range(len(feeds))], alerts
+            for feed, result in zip(due, reading.results, strict=True):
+                reports[feed.position] = recorder.record_feed(feed, result)
+            alerts.extend(recorder.make_alerts())
 
-    ordered, alerts = await asyncio.to_thread(record)
+    # Batch by batch: take the due feeds nobody holds (a lease), fetch, record.
+    remaining = list(plan.due)
+    async with Fetcher(client, **config.fetch.fetcher_options()) as fetcher:
+        while remaining or retries:
+            claimed = store.claim_feeds(
+                [feed.feed.url for feed in remaining], worker=worker, now=_now(),
+                lease_seconds=lease, limit=config.claim_batch, force=force,
+            )  # fmt: skip
+            crash_point("after_claim")
+            due, remaining = batch(remaining, set(claimed), store.feed_states(claimed))
+            if not due and not retries:
+                break
+            try:
+                reading = await read(
+                    fetcher, due, config, store, progress, retries=retries, fetch=fetch
+                )
+                await asyncio.to_thread(record, due, reading)
+            except BaseException:
+                # Saving a feed's state gives its lease back; the feeds of this batch not
+                # saved are given back here, for the next worker, not when the lease ends.
+                store.release_feeds(claimed, worker=worker)
+                raise
+            retries = []
+    reports.update(left_to_others(remaining))
+    ordered = [reports[position] for position in range(len(feeds))]
     crash_point("after_store")
     log_feeds(progress, ordered)
 
     context = context_for(store, now, ordered)
-    delivered, sink_errors = await asyncio.to_thread(deliver, store, sinks, context)
+    delivered, sink_errors = await asyncio.to_thread(
+        functools.partial(deliver, worker=worker, lease_seconds=lease), store, sinks, context
+    )
     for message in sink_errors:
         progress.error(f"sink {message} (kept in the outbox; the next run retries)")
     pruned = store.prune(now - timedelta(days=config.retention_days))

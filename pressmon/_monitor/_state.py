@@ -1,17 +1,20 @@
-"""Opening a run's state: the SQLite file, or a new one in place of a damaged file."""
+"""Opening a run's state: an SQLite file (one run at a time, by its lock; a new file in place
+of a damaged one) or a PostgreSQL database (any number of workers)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 
 from pressmon._monitor._progress import Progress
-from pressmon._store import SQLiteStore
+from pressmon._store import PostgresStore, RunLock, SQLiteStore
 from pressmon.config import MonitorConfig
 from pressmon.exceptions import StateCorruptError
 
-__all__ = ["open_state"]
+__all__ = ["open_state", "run_lock"]
 
 
 def _move_aside(path: Path, now: datetime) -> Path:
@@ -23,15 +26,41 @@ def _move_aside(path: Path, now: datetime) -> Path:
     return target
 
 
+@contextlib.asynccontextmanager
+async def run_lock(config: MonitorConfig, progress: Progress) -> AsyncIterator[None]:
+    """Hold the run lock of an SQLite state (waiting up to `lock_timeout` for another run);
+    a PostgreSQL state has none: its workers share the feeds by leases.
+
+    Args:
+        config: the monitor configuration.
+        progress: where a line about the wait goes.
+
+    Raises:
+        StateLockedError: another run held the SQLite state longer than `lock_timeout`.
+    """
+    if isinstance(config.state, str):
+        yield
+        return
+    lock = RunLock(config.state, config.lock_timeout)
+    await lock.acquire_async()
+    try:
+        if lock.waited >= 1:
+            progress.info(f"waited {lock.waited:.0f} s for another run to finish")
+        yield
+    finally:
+        lock.release()
+
+
 def open_state(
     config: MonitorConfig, progress: Progress, *, rebuild: bool, now: datetime
-) -> SQLiteStore:
-    """Open the configured state; with `rebuild`, move a damaged file aside and start anew.
+) -> SQLiteStore | PostgresStore:
+    """Open the configured state; with `rebuild`, move a damaged SQLite file aside and start
+    anew (a PostgreSQL database is never replaced).
 
     Args:
         config: the monitor configuration (`state`).
         progress: where the warning about a rebuilt state goes.
-        rebuild: replace a damaged state instead of failing.
+        rebuild: replace a damaged SQLite file instead of failing.
         now: the run's time (names the damaged file kept aside).
 
     Returns:
@@ -40,7 +69,10 @@ def open_state(
     Raises:
         StateCorruptError: the state is damaged and `rebuild` is off.
         StateVersionError: the state was written by a newer pressmon.
+        StateConnectionError: the PostgreSQL server cannot be reached.
     """
+    if isinstance(config.state, str):
+        return PostgresStore(config.state)
     try:
         return SQLiteStore(config.state, any_thread=True)
     except StateCorruptError:

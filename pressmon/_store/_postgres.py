@@ -491,6 +491,31 @@ class PostgresStore:
             )
         return claimed
 
+    def start_worker(self, worker: str) -> int:
+        """Mark `worker` alive for as long as this connection lasts (a session advisory lock
+        on the hash of its id), then release the leases and claims of workers whose mark is
+        gone (see `Store.start_worker`); return how many."""
+        self._scalar("SELECT pg_try_advisory_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, worker))
+        # pg_locks shows a two-key advisory lock as (classid, objid) = the keys as oids,
+        # objsubid 2; hashtext() is signed, an oid is not.
+        alive = (
+            "EXISTS (SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted"
+            " AND k.objsubid = 2 AND k.classid::bigint = %(namespace)s"
+            " AND k.objid::bigint = (hashtext(x.worker)::bigint & 4294967295))"
+        )
+        parameters = {"namespace": LOCK_NAMESPACE}
+        with self.transaction():
+            released = self._execute(
+                "UPDATE feed_leases x SET worker = NULL, expires = NULL"
+                f" WHERE x.worker IS NOT NULL AND NOT {alive}",
+                parameters,
+            )
+            released += self._execute(
+                f"DELETE FROM alert_claims x WHERE x.worker IS NOT NULL AND NOT {alive}",
+                parameters,
+            )
+        return released
+
     def release_feeds(self, urls: Iterable[str], *, worker: str) -> int:
         """Give back `worker`'s leases on these feeds; return how many it held."""
         return self._execute(

@@ -705,6 +705,18 @@ class SQLiteStore:
             )
         return [Alert.model_validate_json(row["alert"]) for row in rows]
 
+    def start_worker(self, worker: str) -> int:
+        """Release every lease and claim of another worker (see `Store.start_worker`: one
+        run at a time holds an SQLite state, so they are a dead run's); return how many."""
+        with self.transaction():
+            released = self._write(
+                "UPDATE feed_leases SET worker = NULL, expires = NULL"
+                " WHERE worker IS NOT NULL AND worker != ?",
+                (worker,),
+            )
+            released += self._write("DELETE FROM alert_claims WHERE worker != ?", (worker,))
+        return released
+
     def release_alerts(self, alert_ids: Iterable[str], sink: str, *, worker: str) -> int:
         """Give back `worker`'s claims on these alerts for a sink; return how many it held."""
         released = 0

@@ -184,6 +184,16 @@ class Store(Protocol):
         `release_feeds` gives it back, or when it expires (a worker that died)."""
         ...
 
+    def start_worker(self, worker: str) -> int:
+        """Announce a live worker, and release the feed leases and alert claims of workers
+        that are gone (killed, crashed), so that their feeds and alerts are taken at once
+        instead of when their leases expire; return how many were released.
+
+        On PostgreSQL a worker is alive while its connection is (a session advisory lock
+        marks it). An SQLite state has one run at a time (the run lock): every lease or
+        claim of another worker is a dead run's."""
+        ...
+
     def release_feeds(self, urls: Iterable[str], *, worker: str) -> int:
         """Give back `worker`'s leases on these feeds without saving a state (a fetch that
         will not happen); return how many it held."""

@@ -159,12 +159,12 @@ def test_a_scheduled_sink_gets_only_what_it_says_is_due(tmp_path: Path) -> None:
         with store.transaction():
             store.add_alert(_alert(1))
             store.add_alert(_alert(2))
-        assert deliver(store, [later], context) == (0, [])
+        assert deliver(store, [later], context, worker="w1", lease_seconds=60) == (0, [])
         assert later.received == [] and store.count_pending() == 2
         later.open = True
-        assert deliver(store, [later], context) == (2, [])
+        assert deliver(store, [later], context, worker="w1", lease_seconds=60) == (2, [])
         assert later.received == [["a1", "a2"]]
-        assert deliver(store, [later], context) == (0, [])
+        assert deliver(store, [later], context, worker="w1", lease_seconds=60) == (0, [])
         assert later.received == [["a1", "a2"]] and store.count_pending() == 0
 
 
