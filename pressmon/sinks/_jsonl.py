@@ -3,7 +3,9 @@
 Before appending, the sink reads the ids already in the file, so an alert delivered
 again after a crash (written, but not yet marked delivered in the state) is not
 written a second time. A last line cut short by a crash (no final newline) was
-never acknowledged: it is removed and written again whole.
+never acknowledged: it is removed and written again whole. Several workers on one
+machine may deliver to one file: each holds the file's lock (`FILE.lock`) from reading
+the ids to the last line written, so no line is cut or written twice.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from pressmon._crash import crash_point
+from pressmon._filelock import FileLock
 from pressmon.config import JsonlSinkConfig
 from pressmon.models import Alert
 from pressmon.sinks._base import DeliveryContext
 
 __all__ = ["JsonlSink", "read_ids"]
+
+_LOCK_TIMEOUT = 60.0  # seconds another worker may hold the file (a write of a few lines)
 
 
 def read_ids(path: os.PathLike[str] | str) -> set[str]:
@@ -74,6 +79,10 @@ class JsonlSink:
     def deliver(self, alerts: Sequence[Alert], context: DeliveryContext) -> None:
         """Append the alerts the file does not hold yet, then flush them to disk."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(self.path, _LOCK_TIMEOUT):
+            self._append(alerts)
+
+    def _append(self, alerts: Sequence[Alert]) -> None:
         if self.path.exists():
             _drop_partial_last_line(self.path)
         present = read_ids(self.path)

@@ -207,3 +207,32 @@ def test_every_sink_type_has_a_class_and_every_class_a_type() -> None:
         assert sink.key == config.key(), kind
     with pytest.raises(TypeError, match="not a sink configuration"):
         build_sink(object())
+
+
+def test_jsonl_takes_concurrent_deliveries_from_several_workers(tmp_path: Path) -> None:
+    """Workers on one machine delivering to one JSONL file at once (threads here, each with
+    its own sink and file lock) leave every alert in it once, each line whole."""
+    import threading
+
+    path = tmp_path / "alerts.jsonl"
+    batches = [[make_alert(n=worker * 10 + n) for n in range(5)] for worker in range(8)]
+    start = threading.Barrier(len(batches))
+    errors: list[BaseException] = []
+
+    def worker(alerts: list[Alert]) -> None:
+        try:
+            sink = build_sink(JsonlSinkConfig(type="jsonl", path=path))
+            start.wait(timeout=30)
+            sink.deliver(alerts, CONTEXT)
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(alerts,)) for alerts in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    ids = [json.loads(line)["id"] for line in lines]
+    assert sorted(ids) == sorted(alert.id for alerts in batches for alert in alerts)
