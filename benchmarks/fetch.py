@@ -91,6 +91,8 @@ class _Responder:
             for index, (path, body) in enumerate(bodies.items())
         }
         self.latency = latency
+        self.hits: dict[str, int] = {}
+        """Requests per path (benchmarks/workers.py checks no feed is fetched twice)."""
 
     async def handle(self, reader: Any, writer: Any) -> None:
         import asyncio
@@ -99,6 +101,7 @@ class _Responder:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
                 path = head.split(b" ", 2)[1].decode()
+                self.hits[path] = self.hits.get(path, 0) + 1
                 await asyncio.sleep(self.latency)
                 writer.write(
                     self.responses.get(path)

@@ -45,33 +45,6 @@ from fetch import _Responder  # noqa: E402  (a sibling benchmark: its loopback r
 from monitor_memory import feed_documents  # noqa: E402  (the same feeds as that benchmark)
 
 
-class _Counting(_Responder):
-    """The fetch benchmark's responder, counting the requests for each path."""
-
-    def __init__(self, bodies: dict[str, bytes], latency: float) -> None:
-        super().__init__(bodies, latency)
-        self.hits: Counter[str] = Counter()
-
-    async def handle(self, reader: Any, writer: Any) -> None:
-        import asyncio
-
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                path = head.split(b" ", 2)[1].decode()
-                self.hits[path] += 1
-                await asyncio.sleep(self.latency)
-                writer.write(
-                    self.responses.get(path)
-                    or b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
-                )
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, IndexError):
-            pass
-        finally:
-            writer.close()
-
-
 def serve(
     documents: list[bytes], hosts: int, latency: float, pipe: Any, stop: Any
 ) -> None:  # pragma: no cover - runs in the server process
@@ -80,7 +53,7 @@ def serve(
 
     async def run() -> None:
         addresses = [f"127.0.0.{2 + index}" for index in range(hosts)]
-        responder = _Counting(
+        responder = _Responder(
             {f"/feed/{number}.xml": body for number, body in enumerate(documents)}, latency
         )
         servers = [
