@@ -116,6 +116,7 @@ class SimilarityIndex:
         self._since = since
         self._items: list[tuple[str, int]] | None = None
         self._known: set[str] = set()
+        self._values: set[int] = set()
         self._cursor = 0
         self._bands: dict[int, _Bands] = {}
 
@@ -134,6 +135,12 @@ class SimilarityIndex:
         if article_id in self._known:
             return
         self._known.add(article_id)
+        if value in self._values:
+            # The oldest article with this fingerprint always wins (ties go to the
+            # oldest), so a later one is never the answer: leave it out of the buckets,
+            # which syndicated copies with identical text would otherwise crowd.
+            return
+        self._values.add(value)
         self._items.append((article_id, value))
         for bands in self._bands.values():
             bands.add(len(self._items) - 1, value)
