@@ -287,7 +287,7 @@ class SentenceFinder:
             for position in positions:
                 at = bisect_right(starts, position) - 1
                 out.append((0, at) if at >= 0 and position < whole[at][1] else None)
-            return [Run(whole, True, True)], out
+            return [Run(whole[:], True, True)], out
         located_in: dict[tuple[int, int], tuple[Run, list[int]]] = {}
         while True:
             widened = []
@@ -367,7 +367,7 @@ class SentenceFinder:
     def last(self, count: int) -> list[Span]:
         """The last `count` sentences (fewer when the text has fewer)."""
         if self._all is not None:
-            return self._all[len(self._all) - count :] if count < len(self._all) else self._all
+            return self._all[max(0, len(self._all) - count) :]
         final = len(self._bounds) - 1
         first = final
         while True:

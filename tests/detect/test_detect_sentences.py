@@ -170,3 +170,15 @@ def test_the_finder_gives_the_spans_of_split_sentences(
     assert finder.last(count) == (spans[-count:] if count else [])
     for index, span in enumerate(spans):
         assert finder.ordinal(span, count) == min(index, count)
+
+
+def test_the_finder_hands_out_lists_of_its_callers() -> None:
+    """The lists of sentences a finder returns are the caller's: extending them changes
+    none of its later answers (once a text is split whole, as it is not)."""
+    text = "Une seule phrase ici."
+    finder = SentenceFinder(text)
+    finder.near([0], 1)  # a short text: split whole
+    for taken in (finder.first(1), finder.last(1), finder.first(5), finder.last(5)):
+        taken.append((0, 1))
+    assert finder.first(5) == finder.last(5) == [(0, 21)]
+    assert finder.near([3], 1)[0][0].spans == [(0, 21)]
