@@ -99,7 +99,9 @@ def reading_fields(article: Article) -> list[tuple[TextField, str]]:
         short = _untruncated(_normalized(summary))
         head = _normalized(title)
         if (
-            (text.strip() and short in _normalized(text))
+            # `short` is normalized: found in the text as it is, it is in the normalized
+            # text too (its single spaces are whole runs there), without normalizing 3 KB.
+            (text and not text.isspace() and (short in text or short in _normalized(text)))
             or short in (head, _normalized(article.title))
             # Google News: the summary is the title followed by the publisher's name.
             or (head and short.startswith(head) and len(short[len(head) :].split()) <= 6)

@@ -291,3 +291,26 @@ def test_topics_read_together_do_not_change_each_others_sentences() -> None:
     topics = [_pair_topic("first", "Miami"), _pair_topic("second", "Texas")]
     topics.append(_pair_topic("third", "Miami"))
     _check_detect_is_explain(article, topics)
+
+
+_SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", "\t", "\u00a0", " \n "])
+_SPACED_WORDS = st.lists(
+    st.tuples(st.sampled_from(["Alpine", "US", "la", "suite", "…", "x", "É"]), _SPACES),
+    max_size=12,
+).map(lambda pairs: "".join(word + space for word, space in pairs))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_SPACED_WORDS, cut=st.integers(0, 40), length=st.integers(0, 40), extra=_SPACED_WORDS)
+def test_a_summary_found_in_the_text_is_dropped_as_before(
+    text: str, cut: int, length: int, extra: str
+) -> None:
+    """Looking for the normalized summary in the text as it is, before normalizing
+    the text, drops exactly the summaries that the normalized text contains."""
+    summary = text[cut : cut + length] + extra
+    article = Article(title="Un titre", summary=summary, text=text)
+    short = _untruncated(_normalized(summary))
+    expected = summary.strip() and not (
+        (text.strip() and short in _normalized(text)) or short == "Un titre"
+    )
+    assert ("summary" in dict(reading_fields(article))) == bool(expected)
