@@ -184,7 +184,10 @@ class FetchConfig(_Config):
     concurrency: int = Field(default=8, ge=1, le=64)
     """Feeds fetched at the same time."""
     per_host: int = Field(default=2, ge=1, le=16)
-    """Requests at the same time to one host."""
+    """Requests at the same time to one host, at first."""
+    per_host_max: int = Field(default=8, ge=1, le=64)
+    """The most requests at the same time to one host: the limit grows from `per_host` while
+    the host answers quickly and without 429 or 503, and halves at once on either."""
     retries: int = Field(default=1, ge=0, le=5)
     """Retries of a transient failure (timeout, 5xx, 429) within one run."""
     max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)

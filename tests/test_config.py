@@ -8,6 +8,7 @@ import pytest
 
 from pressmon.config import (
     ConsoleSinkConfig,
+    FetchConfig,
     JsonlSinkConfig,
     WebhookSinkConfig,
     export_opml,
@@ -153,3 +154,12 @@ def test_feeds_file_with_urls_and_with_opml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         read_feeds_file(tmp_path / "bad.txt")
     assert caught.value.key == "line 2"
+
+
+def test_the_per_host_ceiling_is_a_fetch_key() -> None:
+    """`[fetch] per_host_max` sets how far the per-host limit may grow (default 8); it
+    must be at least one."""
+    assert FetchConfig().per_host_max == 8
+    assert FetchConfig(per_host_max=3).per_host_max == 3
+    with pytest.raises(ValueError, match="per_host_max"):
+        FetchConfig(per_host_max=0)
