@@ -15,7 +15,12 @@ The contenders take turns within each round (a, b, c, d, e, f, then again), so
 that a change in the machine's load between rounds weighs on all of them alike;
 each keeps its best round. The load average before and after is printed.
 
-Run:  python benchmarks/parse.py [--repeat 3] [--profile]
+With ``--corpus text`` the feeds are text-heavy instead (``benchmarks/_textfeeds.py``:
+light HTML, ``<p>`` only, ~3 KB of plain French or English text per item, languages
+declared by the RSS half only), and ``--topical SHARE`` of the items name Alpine and
+the US market (0.1: one in ten; 1.0: every item, as on a Grand Prix weekend in Miami).
+
+Run:  python benchmarks/parse.py [--repeat 3] [--profile] [--corpus text --topical 0.1]
 """
 
 from __future__ import annotations
@@ -168,6 +173,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of (b)")
+    parser.add_argument(
+        "--corpus",
+        choices=("markup", "text"),
+        default="markup",
+        help="markup-heavy bodies (default) or light HTML around plain text",
+    )
+    parser.add_argument(
+        "--topical",
+        type=float,
+        default=0.1,
+        metavar="SHARE",
+        help="with --corpus text: the share of items naming Alpine and the US market",
+    )
     args = shrink(parser.parse_args(), repeat=1)
     if SMOKE:
         global FEEDS, ITEMS
@@ -178,7 +196,12 @@ def main() -> None:
     import pressmon
     from pressmon._parse import parse_raw, use_parser
 
-    feeds = make_feeds()
+    if args.corpus == "text":
+        from _textfeeds import make_text_feeds
+
+        feeds = make_text_feeds(FEEDS, ITEMS, topical=args.topical)
+    else:
+        feeds = make_feeds()
     total_bytes = sum(len(data) for _, data in feeds)
     fetched = datetime(2024, 5, 6, tzinfo=timezone.utc)
     paths = {parse_raw(data, url=url).parser for url, data in feeds}
@@ -244,10 +267,20 @@ def main() -> None:
 
     print(f"machine: {machine()}")
     print(f"load average (1 min): {load_before:.2f} before, {load_after:.2f} after")
+    corpus = (
+        f"text-heavy, {args.topical:.0%} of items topical" if args.corpus == "text" else "markup"
+    )
     print(
-        f"input: {FEEDS} feeds x {ITEMS} items, {total_bytes / 1e6:.1f} MB; "
+        f"input: {FEEDS} feeds x {ITEMS} items ({corpus}), {total_bytes / 1e6:.1f} MB; "
         f"parse paths used: {sorted(paths)}; best of {args.repeat} interleaved rounds"
     )
+    flagged = sum(
+        1
+        for url, data in feeds
+        for article in pressmon.parse_feed(data, url=url, fetched_at=fetched).articles
+        if pressmon.detect(article)
+    )
+    print(f"articles flagged: {flagged}")
     labels = {
         "a": "(a) feedparser.parse alone",
         "b": "(b) pressmon parse_feed + detect (fast path)",

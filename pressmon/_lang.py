@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from itertools import filterfalse
 
 __all__ = ["detect_language", "normalize_language"]
@@ -133,6 +134,39 @@ def _joined_words(sample: str) -> str:
     return f"{letters} {' '.join(_WORD.findall(others))}"
 
 
+def _word_counts(sample: str) -> tuple[Mapping[str, int], bool]:
+    """How often each word of `sample` (what `_WORD` finds), lower-cased, occurs; and
+    whether `sample` may hold a character of the non-Latin scripts (False is sure).
+
+    Lower-casing the whole sample first is lower-casing each word when no
+    character changes length (a character whose lower case keeps its length
+    keeps its class: tests/test_lang.py checks every code point). Then the
+    sample's tokens are counted at once, and only the tokens that are not all
+    letters are split into words by the regular expression. Every character but
+    white space is in some token, and lower-casing keeps a script's characters
+    in their block (checked there too): the distinct tokens, often a third of
+    the sample, are what is searched for other scripts.
+    """
+    if sample.isascii():
+        lowered = sample.lower()
+        scripts = False
+    else:
+        lowered = sample.lower()
+        if len(lowered) != len(sample):
+            counted = Counter(_joined_words(sample).lower().split())
+            return counted, _ANY_SCRIPT.search(sample) is not None
+        scripts = True
+    tokens = lowered.split()
+    counts = Counter(tokens)
+    if scripts:
+        scripts = _ANY_SCRIPT.search(" ".join(counts)) is not None
+    others = " ".join(filterfalse(str.isalpha, tokens))
+    if others:
+        # Tokens with a digit or punctuation are not function words; their words are.
+        counts.update(_WORD.findall(others))
+    return counts, scripts
+
+
 def detect_language(text: str) -> str | None:
     """Guess the ISO 639-1 language of a text, or None when it cannot tell.
 
@@ -141,13 +175,12 @@ def detect_language(text: str) -> str | None:
         'fr'
     """
     sample = text[:_SAMPLE_CHARS]
-    if not sample.isascii() and _ANY_SCRIPT.search(sample):
+    # Each distinct word once (counted in C), then only the function words among them.
+    words, scripts = _word_counts(sample)
+    if scripts:
         for code, pattern in _SCRIPTS:
             if len(pattern.findall(sample)) >= 2:
                 return code
-    # Each distinct word once (counted in C), then only the function words among them;
-    # lower-casing the joined words is lower-casing each word (it never adds a space).
-    words = Counter(_joined_words(sample).lower().split())
     hits: dict[str, int] = {}
     for word in words.keys() & _LANGUAGES_OF_WORD.keys():
         for code in _LANGUAGES_OF_WORD[word]:

@@ -200,7 +200,10 @@ class FetchConfig(_Config):
     concurrency: int = Field(default=fetch_defaults.CONCURRENCY, ge=1, le=512)
     """Requests in flight at once, over all hosts."""
     per_host: int = Field(default=fetch_defaults.PER_HOST, ge=1, le=16)
-    """Requests in flight at once to one host."""
+    """Requests in flight at once to one host, at first."""
+    per_host_max: int = Field(default=fetch_defaults.PER_HOST_MAX, ge=1, le=64)
+    """The most requests in flight at once to one host: the limit grows from `per_host`
+    while the host answers quickly and without 429 or 503, and halves at once on either."""
     retries: int = Field(default=fetch_defaults.RETRIES, ge=0, le=5)
     """Retries, within one run, of a failure that may pass (connection error, connect
     timeout, 408, 429, 5xx); the next run tries again anyway."""
@@ -224,6 +227,7 @@ class FetchConfig(_Config):
             "max_bytes": self.max_bytes,
             "concurrency": self.concurrency,
             "per_host": self.per_host,
+            "per_host_max": self.per_host_max,
             "retries": self.retries,
         }
         if self.user_agent:

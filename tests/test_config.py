@@ -8,6 +8,7 @@ import pytest
 
 from pressmon.config import (
     ConsoleSinkConfig,
+    FetchConfig,
     JsonlSinkConfig,
     WebhookSinkConfig,
     export_opml,
@@ -169,7 +170,8 @@ def test_fetch_defaults_are_the_fetchers_and_the_documented_ones() -> None:
     assert options == {name: signature[name].default for name in options}
     table = (Path(__file__).resolve().parents[1] / "docs" / "monitor.md").read_text()
     section = table[table.index("### `[fetch]`") :]
-    documented = dict(re.findall(r"^\| `(\w+)` \| ([\d.]+) \|", section, re.MULTILINE)[:6])
+    section = section[: section.index("\n### ")]
+    documented = dict(re.findall(r"^\| `(\w+)` \| ([\d.]+) \|", section, re.MULTILINE))
     assert {name: float(value) for name, value in documented.items()} == {
         name: float(value) for name, value in options.items()
     }
@@ -247,3 +249,12 @@ def test_a_state_url_with_a_password_is_refused(tmp_path: Path, url: str) -> Non
     assert caught.value.key == "state"
     assert "PGPASSWORD" in str(caught.value) and "~/.pgpass" in str(caught.value)
     assert "hunter2" not in str(caught.value)
+
+
+def test_the_per_host_ceiling_is_a_fetch_key() -> None:
+    """`[fetch] per_host_max` sets how far the per-host limit may grow (default 8); it
+    must be at least one."""
+    assert FetchConfig().per_host_max == 8
+    assert FetchConfig(per_host_max=3).per_host_max == 3
+    with pytest.raises(ValueError, match="per_host_max"):
+        FetchConfig(per_host_max=0)

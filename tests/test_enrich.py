@@ -359,7 +359,7 @@ def test_a_shared_cache_reads_a_page_once_over_several_calls(http_server: TestSe
 
 
 def test_pages_respect_the_per_host_limit() -> None:
-    """Pages share the fetcher's per-host limit: never more than `per_host` in flight."""
+    """Pages share the fetcher's per-host limit: never more than `per_host_max` in flight."""
     story = LOOKALIKE[0]
     with TestServer(latency=0.1) as server:
         urls = [
@@ -368,7 +368,7 @@ def test_pages_respect_the_per_host_limit() -> None:
         ]
         articles = [Article(title=str(index), url=url) for index, url in enumerate(urls)]
         enriched = pressmon.enrich(
-            articles, allow_private_pages=True, per_host=2, concurrency=16, **FAST
+            articles, allow_private_pages=True, per_host=2, per_host_max=2, concurrency=16, **FAST
         )
     assert all(a.extraction is not None and a.extraction.status == "ok" for a in enriched)
     assert server.max_in_flight_total == 2

@@ -360,11 +360,12 @@ def test_xxe_does_not_read_local_files(http_server: TestServer, tmp_path: Path) 
 
 
 def test_per_host_and_global_limits_hold(data_dir: Path) -> None:
-    """No more than per_host requests reach one host at once, and connections are reused."""
+    """A fixed per-host limit (per_host_max = per_host) holds: no more requests reach one
+    host at once, and connections are reused."""
     body = (data_dir / "feeds" / "rss20_fr.xml").read_bytes()
     with TestServer(latency=0.05) as server:
         urls = [server.static(f"/f{index}", body) for index in range(12)]
-        results = pressmon.fetch(urls, per_host=3, concurrency=10, **FAST)
+        results = pressmon.fetch(urls, per_host=3, per_host_max=3, concurrency=10, **FAST)
     assert all(result.ok for result in results)
     assert server.max_in_flight_total <= 3
     assert server.max_in_flight_total >= 2  # and it is concurrent

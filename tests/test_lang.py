@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pressmon._lang import (
+    _ANY_SCRIPT,
     _LANGUAGES_OF_WORD,
     _MIN_HITS,
     _SAMPLE_CHARS,
@@ -78,6 +79,7 @@ _PIECES = [
     "le", "la", "the", "and", "der", "die", "de", "i", "İ", "I", "ΗΠΑ", "米国", "アメリカ",
     "США", "x", "Le", "LA", "é", "İstanbul", "ß", "Ǆ", "en", "und", "el", "  ", "\n", ",", "1",
     "the.", "le,", "l'the", "(de", "le_la", "de2", "²", "le²", "the\u00a0and", "«le»", "\x1cde",
+    "\u2126", "\u212a", "JAK", "ΣΑΣ", "’", "ÉTÉ", "été", "\u0130le",
 ]  # fmt: skip
 
 
@@ -87,3 +89,17 @@ def test_the_detector_counts_as_word_by_word(text: str) -> None:
     """Counting each distinct word once (and skipping the script checks for Latin text)
     names the same language as counting every word on its own, whatever the text."""
     assert detect_language(text) == _counted_word_by_word(text)
+
+
+def test_lower_case_keeps_each_characters_class_and_script() -> None:
+    """What lets the detector lower-case a sample before cutting it into words: every
+    character whose lower case is one character keeps its class (a letter of a word or
+    not, as _WORD sees it) and, if it belongs to one of the scripts it checks, its block
+    (the ohm sign's lower case is an omega, but it is not in the Greek block itself)."""
+    every = "".join(map(chr, range(0x110000)))
+    lowered = [(char, char.lower()) for char in every]
+    same_length = [(char, low) for char, low in lowered if len(low) == 1]
+    assert all(
+        bool(_WORD.fullmatch(char)) == bool(_WORD.fullmatch(low)) for char, low in same_length
+    )
+    assert all(_ANY_SCRIPT.match(low) for char, low in same_length if _ANY_SCRIPT.match(char))

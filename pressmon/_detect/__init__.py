@@ -172,7 +172,7 @@ def detect(article: Article, topics: Iterable[TopicSpec] | TopicSpec | None = No
     selected = resolve_topics(topics)
     if not selected:
         return []
-    flags = [explanation.to_flag() for explanation in _engine_for(selected).flagged(article)]
+    flags = _engine_for(selected).flags(article)
     flags.sort(key=lambda flag: -flag.score)
     return flags
 

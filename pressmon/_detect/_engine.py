@@ -29,19 +29,20 @@ import dataclasses
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pressmon._detect._fold import Folded, fold
-from pressmon._detect._sentences import split_sentences
+from pressmon._detect._sentences import Run, SentenceFinder, Span, split_sentences
 from pressmon._detect._terms import Gate, Hit, Matcher, WordGate
-from pressmon._detect._topic import Group, Topic
+from pressmon._detect._topic import FieldWeights, Group, Topic
 from pressmon.models import (
     Article,
     Evidence,
     EvidenceWindow,
     ExclusionHit,
     Explanation,
+    Flag,
     GroupMatch,
     TermMatch,
     TextField,
@@ -98,7 +99,9 @@ def reading_fields(article: Article) -> list[tuple[TextField, str]]:
         short = _untruncated(_normalized(summary))
         head = _normalized(title)
         if (
-            (text.strip() and short in _normalized(text))
+            # `short` is normalized: found in the text as it is, it is in the normalized
+            # text too (its single spaces are whole runs there), without normalizing 3 KB.
+            (text and not text.isspace() and (short in text or short in _normalized(text)))
             or short in (head, _normalized(article.title))
             # Google News: the summary is the title followed by the publisher's name.
             or (head and short.startswith(head) and len(short[len(head) :].split()) <= 6)
@@ -237,11 +240,13 @@ class Engine:
         """Explain the article for every topic of the engine, in the engine's order."""
         return self._analyze([(name, text, fold(text)) for name, text in reading_fields(article)])
 
-    def flagged(self, article: Article) -> list[Explanation]:
-        """The explanations of the topics that flag the article (the gates skip the rest).
+    def flags(self, article: Article) -> list[Flag]:
+        """The flags of the topics that flag the article, in the engine's order.
 
-        They are for `Explanation.to_flag`: their `windows` hold only the
-        counted windows (the evidence of a flag); `analyze` gives them all.
+        Each is the `Flag` that `Explanation.to_flag` gives for the article's
+        explanation (what `analyze` returns), found with less work: the gates
+        skip articles that cannot be flagged, sentences are looked for only
+        around the matches, and only what a `Flag` holds is built.
         """
         folded = [(name, text, fold(text)) for name, text in reading_fields(article)]
         if self.gate is not None and not any(self.gate(item.text) for _, _, item in folded):
@@ -253,23 +258,18 @@ class Engine:
             for all_gates, any_gate in self.word_gates
         ):
             return []
-        return [
-            explanation
-            for explanation in self._analyze(folded, only_flagged=True)
-            if explanation.flagged
-        ]
-
-    def _analyze(
-        self, folded: list[tuple[TextField, str, Folded]], *, only_flagged: bool = False
-    ) -> list[Explanation]:
         fields = [(name, text, self.matcher.find(item)) for name, text, item in folded]
-        sentences_cache: dict[int, list[_Sentence]] = {}
+        finders: dict[int, SentenceFinder] = {}  # one per field, shared by the topics
         out = []
         for compiled in self.topics:
-            explanation = self._explain(compiled, fields, sentences_cache, only_flagged)
-            if explanation is not None:
-                out.append(explanation)
+            flag = self._flag(compiled, fields, finders)
+            if flag is not None:
+                out.append(flag)
         return out
+
+    def _analyze(self, folded: list[tuple[TextField, str, Folded]]) -> list[Explanation]:
+        fields = [(name, text, self.matcher.find(item)) for name, text, item in folded]
+        return [self._explain(compiled, fields) for compiled in self.topics]
 
     # ------------------------------------------------------------------ one topic
 
@@ -278,53 +278,154 @@ class Engine:
         compiled: _CompiledTopic,
         fields: list[tuple[TextField, str, list[Hit]]],
     ) -> list[_Sentence]:
-        weights = compiled.topic.fields
-        own = compiled.names
+        """Every sentence of the fields, in reading order, with the topic's hits."""
         out: list[_Sentence] = []
         seen: set[str] = set()
         for name, text, hits in fields:
-            topic_hits = [hit for hit in hits if hit.group in own]
-            if name == "title":
-                spans = [(0, len(text.rstrip()))]
-            else:
-                spans = split_sentences(text)
-            starts = [start for start, _ in spans]
-            field_sentences = []
-            for index, (start, end) in enumerate(spans):
-                if name == "title":
-                    weight = weights.title
-                elif name == "summary":
-                    weight = weights.summary
-                elif index < weights.lead_sentences:
-                    weight = weights.lead
-                elif index < weights.tail_after:
-                    weight = weights.body
-                else:
-                    weight = weights.tail
-                field_sentences.append(_Sentence(name, start, end, weight, text))
-            for hit in topic_hits:
-                index = bisect_right(starts, hit.start) - 1
-                if index >= 0 and hit.start < field_sentences[index].end:
-                    field_sentences[index].hits.append(hit)
-            for sentence in field_sentences:
-                if sentence.hits:
-                    key = _normalized(text[sentence.start : sentence.end]).lower()
-                    if key in seen:
-                        sentence.hits = []  # a repeat: it was counted where it first appeared
-                    else:
-                        seen.add(key)
-            out.extend(field_sentences)
+            spans = [(0, len(text.rstrip()))] if name == "title" else split_sentences(text)
+            own_hits = [hit for hit in hits if hit.group in compiled.names]
+            out.extend(_field_sentences(compiled, name, text, own_hits, spans, seen))
         return out
 
-    def _explain(
+    def _hit_sentences(
         self,
         compiled: _CompiledTopic,
         fields: list[tuple[TextField, str, list[Hit]]],
-        sentences_cache: dict[int, list[_Sentence]],
-        only_flagged: bool = False,
-    ) -> Explanation | None:
-        """The explanation; None when ``only_flagged`` and the topic does not flag it."""
-        topic = compiled.topic
+        finders: dict[int, SentenceFinder],
+    ) -> list[_Sentence]:
+        """What `_windows` needs of `_sentences`: the sentences with hits and, around
+        each, the ``rule.window - 1`` sentences on either side, in reading order.
+
+        A window holds consecutive sentences and starts at most ``window - 1``
+        sentences before a sentence with hits, so the windows `_windows` builds
+        from this list are the ones it builds from every sentence (their indexes
+        in the two lists differ, their order does not); the other sentences the
+        list may hold change nothing. A field whose sentences the finder splits
+        whole (a short text, or hits all over it) is taken whole, which costs less
+        than choosing.
+        """
+        weights = compiled.topic.fields
+        own = compiled.names
+        reach = compiled.topic.rule.window - 1
+        limit = max(weights.lead_sentences, weights.tail_after)
+
+        def finder(index: int) -> SentenceFinder:
+            found = finders.get(index)
+            if found is None:
+                found = finders[index] = SentenceFinder(fields[index][1])
+            return found
+
+        kept: list[dict[Span, _Sentence]] = [{} for _ in fields]
+        whole: list[list[_Sentence] | None] = [None] * len(fields)  # fields taken whole
+        # How many of each field's last and first sentences its neighbours need.
+        wants = [[0, 0] for _ in fields]
+
+        def need(index: int, before: int, after: int) -> None:
+            """Sentences beside field `index` that windows reach: `before` from the
+            fields before it, `after` from the fields after it."""
+            other = index - 1
+            while before > 0 and other >= 0:
+                wants[other][0] = max(wants[other][0], before)
+                before -= len(self._edge(fields, other, finder, before, last=True))
+                other -= 1
+            other = index + 1
+            while after > 0 and other < len(fields):
+                wants[other][1] = max(wants[other][1], after)
+                after -= len(self._edge(fields, other, finder, after, last=False))
+                other += 1
+
+        seen: set[str] = set()
+        for index, (name, text, hits) in enumerate(fields):
+            own_hits = [hit for hit in hits if hit.group in own]
+            if not own_hits:
+                continue
+            if name == "title":
+                runs = [Run([(0, len(text.rstrip()))], True, True)]
+                located = None
+            else:
+                positions = sorted({hit.start for hit in own_hits})
+                runs, located = finder(index).near(positions, reach)
+            if len(runs) == 1 and runs[0].starts_text and runs[0].ends_text:
+                sentences = _field_sentences(compiled, name, text, own_hits, runs[0].spans, seen)
+                with_hits = [at for at, sentence in enumerate(sentences) if sentence.hits]
+                if with_hits and reach:
+                    need(index, reach - with_hits[0], reach - (len(sentences) - 1 - with_hits[-1]))
+                whole[index] = sentences
+                continue
+            assert located is not None
+            where = dict(zip(positions, located, strict=True))
+            by_sentence: dict[tuple[int, int], list[Hit]] = {}
+            for hit in own_hits:
+                place = where[hit.start]
+                if place is not None:
+                    by_sentence.setdefault(place, []).append(hit)
+            field_kept = kept[index]
+            for run_index, at in sorted(by_sentence):
+                run = runs[run_index]
+                start, stop = run.spans[at]
+                key = _normalized(text[start:stop]).lower()
+                if key in seen:
+                    continue  # a repeat: it was counted where it first appeared
+                seen.add(key)
+                # Consecutive sentences: the run's first ordinal gives the others'.
+                base = 0
+                if name == "text" and not run.starts_text:
+                    base = finder(index).ordinal(run.spans[0], limit)
+                for near in range(max(0, at - reach), min(len(run.spans), at + reach + 1)):
+                    span = run.spans[near]
+                    sentence = field_kept.get(span)
+                    if sentence is None:
+                        weight = _position_weight(weights, name, min(base + near, limit))
+                        sentence = field_kept[span] = _Sentence(name, *span, weight, text)
+                    if near == at:
+                        sentence.hits = by_sentence[(run_index, at)]
+                if reach and (run.starts_text or run.ends_text):
+                    need(
+                        index,
+                        reach - at if run.starts_text else 0,
+                        reach - (len(run.spans) - 1 - at) if run.ends_text else 0,
+                    )
+
+        out: list[_Sentence] = []
+        for index, (name, text, _) in enumerate(fields):
+            taken = whole[index]
+            if taken is not None:
+                out.extend(taken)
+                continue
+            field_kept = kept[index]
+            last, first = wants[index]
+            if last or first:
+                extra = [
+                    *self._edge(fields, index, finder, last, last=True),
+                    *self._edge(fields, index, finder, first, last=False),
+                ]
+                for span in extra:
+                    if span not in field_kept:
+                        ordinal = finder(index).ordinal(span, limit) if name == "text" else 0
+                        weight = _position_weight(weights, name, ordinal)
+                        field_kept[span] = _Sentence(name, *span, weight, text)
+            out.extend(field_kept[span] for span in sorted(field_kept))
+        return out
+
+    @staticmethod
+    def _edge(
+        fields: list[tuple[TextField, str, list[Hit]]],
+        index: int,
+        finder: Callable[[int], SentenceFinder],
+        count: int,
+        *,
+        last: bool,
+    ) -> list[Span]:
+        """The last (or first) `count` sentences of a field."""
+        name, text, _ = fields[index]
+        if name == "title":
+            return [(0, len(text.rstrip()))][:count]
+        return finder(index).last(count) if last else finder(index).first(count)
+
+    def _found(
+        self, compiled: _CompiledTopic, fields: list[tuple[TextField, str, list[Hit]]]
+    ) -> tuple[dict[int, list[tuple[TextField, str, Hit]]], tuple[str, ...]]:
+        """The topic's hits by group, and the groups the rule needs that have none."""
         own = compiled.names
         found: dict[int, list[tuple[TextField, str, Hit]]] = {}
         for name, text, hits in fields:
@@ -334,8 +435,65 @@ class Engine:
         missing = tuple(own[gid] for gid in compiled.required_all if gid not in found)
         if compiled.required_any and not any(gid in found for gid in compiled.required_any):
             missing += tuple(own[gid] for gid in compiled.required_any)
-        if missing and only_flagged:
+        return found, missing
+
+    def _article_exclusion(
+        self, compiled: _CompiledTopic, found: dict[int, list[tuple[TextField, str, Hit]]]
+    ) -> int | None:
+        """The first title or article exclusion that fires, if any."""
+        present = set(found)
+        in_title = {gid for gid, items in found.items() if any(f == "title" for f, _, _ in items)}
+        for index, when, unless in compiled.exclusions:
+            exclusion = compiled.topic.exclusions[index]
+            if exclusion.scope == "window":
+                continue
+            scope = in_title if exclusion.scope == "title" else present
+            if (when & scope) and not (unless & scope):
+                return index
+        return None
+
+    def _flag(
+        self,
+        compiled: _CompiledTopic,
+        fields: list[tuple[TextField, str, list[Hit]]],
+        finders: dict[int, SentenceFinder],
+    ) -> Flag | None:
+        """``_explain(...).to_flag()`` when the topic flags the article, else None."""
+        found, missing = self._found(compiled, fields)
+        if missing or self._article_exclusion(compiled, found) is not None:
             return None
+        windows, _ = self._windows(compiled, self._hit_sentences(compiled, fields, finders))
+        valid = [window for window in windows if window.cancelled_by is None]
+        if not valid:
+            return None
+        total, _ = _count(compiled, valid)
+        context = sum(compiled.weights[gid] for gid in compiled.article_groups if gid in found)
+        scoring = compiled.topic.scoring
+        score = round(_sigmoid(scoring.bias + scoring.scale * (total + context)), 4)
+        if score < compiled.topic.threshold:
+            return None
+        # Explanation.to_flag: the evidence of the counted windows among the first ten.
+        evidence: list[Evidence] = []
+        for window in windows[:10]:
+            if window.counted:
+                evidence.extend(_evidence(window, compiled.names))
+                if len(evidence) >= 6:
+                    break
+        own = compiled.names
+        return Flag(
+            topic=compiled.topic.name,
+            score=score,
+            evidence=tuple(evidence[:6]),
+            groups=tuple(_group_match(own[gid], found[gid]) for gid in sorted(found)),
+            threshold=compiled.topic.threshold,
+        )
+
+    def _explain(
+        self, compiled: _CompiledTopic, fields: list[tuple[TextField, str, list[Hit]]]
+    ) -> Explanation:
+        topic = compiled.topic
+        own = compiled.names
+        found, missing = self._found(compiled, fields)
         base = {
             "topic": topic.name,
             "threshold": topic.threshold,
@@ -351,18 +509,10 @@ class Engine:
                 + " term anywhere",
                 **base,
             )
-        present = set(found)
-        in_title = {gid for gid, items in found.items() if any(f == "title" for f, _, _ in items)}
-        # Title and article exclusions.
-        for index, when, unless in compiled.exclusions:
-            exclusion = topic.exclusions[index]
-            if exclusion.scope == "window":
-                continue
-            scope = in_title if exclusion.scope == "title" else present
-            if not (when & scope) or (unless & scope):
-                continue
-            if only_flagged:
-                return None
+        excluded = self._article_exclusion(compiled, found)
+        if excluded is not None:
+            exclusion = topic.exclusions[excluded]
+            when = compiled.exclusions[excluded][1]
             fired = ExclusionHit(
                 name=exclusion.name,
                 scope=exclusion.scope,
@@ -376,15 +526,17 @@ class Engine:
                 exclusions=(fired,),
                 **base,
             )
-        key = id(compiled)
-        sentences = sentences_cache.get(key)
-        if sentences is None:
-            sentences = self._sentences(compiled, fields)
-            sentences_cache[key] = sentences
-        windows, exclusion_hits = self._windows(compiled, sentences)
+        windows, fired_in_windows = self._windows(compiled, self._sentences(compiled, fields))
+        exclusion_hits = tuple(
+            ExclusionHit(
+                name=topic.exclusions[index].name,
+                scope="window",
+                terms=tuple(sorted(terms)),
+                cancelled=count,
+            )
+            for index, (terms, count) in sorted(fired_in_windows.items())
+        )
         valid = [window for window in windows if window.cancelled_by is None]
-        if not valid and only_flagged:
-            return None
         if not valid:
             reason = (
                 "not flagged: every window was cancelled by an exclusion"
@@ -401,31 +553,11 @@ class Engine:
                 **base,
             )
         scoring = topic.scoring
-        total = 0.0
-        factor = 1.0
-        used: set[int] = set()
-        contributions: dict[str, float] = {}
-        counted = 0
-        for window in valid:
-            if counted >= scoring.max_windows:
-                break
-            indexes = set(range(window.span[0], window.span[1] + 1))
-            if indexes & used:
-                continue
-            used |= indexes
-            window.counted = True
-            value = factor * window.strength
-            total += value
-            main = max(window.sentences, key=lambda s: (s.weight, -s.start)).field
-            contributions[main] = contributions.get(main, 0.0) + value
-            factor *= scoring.extra
-            counted += 1
+        total, contributions = _count(compiled, valid)
         context = sum(compiled.weights[gid] for gid in compiled.article_groups if gid in found)
         logit = scoring.bias + scoring.scale * (total + context)
         score = round(_sigmoid(logit), 4)
         flagged = score >= topic.threshold
-        if only_flagged and not flagged:
-            return None
         best = valid[0]
         reason = (
             f"{'flagged' if flagged else 'not flagged'}: score {score:.2f} "
@@ -437,11 +569,7 @@ class Engine:
             flagged=flagged,
             reason=reason,
             exclusions=exclusion_hits,
-            # For flagged(), only what Explanation.to_flag reads: the counted windows
-            # among the first ten (a window's evidence is a few models per term).
-            windows=tuple(
-                _public_window(w, own) for w in windows[:10] if w.counted or not only_flagged
-            ),
+            windows=tuple(_public_window(w, own) for w in windows[:10]),
             contributions=tuple(
                 (name, round(value, 4)) for name, value in sorted(contributions.items())
             ),
@@ -453,7 +581,9 @@ class Engine:
 
     def _windows(
         self, compiled: _CompiledTopic, sentences: list[_Sentence]
-    ) -> tuple[list[_Window], tuple[ExclusionHit, ...]]:
+    ) -> tuple[list[_Window], dict[int, tuple[set[str], int]]]:
+        """The windows, strongest first (cancelled last), and for each window exclusion
+        that fired: the terms that made it fire and how many windows it cancelled."""
         size = compiled.topic.rule.window
         hit_indexes = [index for index, sentence in enumerate(sentences) if sentence.hits]
         starts: set[int] = set()
@@ -514,16 +644,75 @@ class Engine:
             by_span.values(),
             key=lambda w: (w.cancelled_by is not None, -w.strength, w.span[0]),
         )
-        exclusion_hits = tuple(
-            ExclusionHit(
-                name=topic.exclusions[index].name,
-                scope="window",
-                terms=tuple(sorted(terms)),
-                cancelled=count,
-            )
-            for index, (terms, count) in sorted(fired.items())
-        )
-        return windows, exclusion_hits
+        return windows, fired
+
+
+def _field_sentences(
+    compiled: _CompiledTopic,
+    name: TextField,
+    text: str,
+    hits: list[Hit],
+    spans: list[Span],
+    seen: set[str],
+) -> list[_Sentence]:
+    """The sentences of one field (all its `spans`) with the topic's `hits`; a sentence
+    that repeats one already `seen` (by its normalized text) gets no hits."""
+    weights = compiled.topic.fields
+    starts = [start for start, _ in spans]
+    sentences = [
+        _Sentence(name, start, end, _position_weight(weights, name, index), text)
+        for index, (start, end) in enumerate(spans)
+    ]
+    for hit in hits:
+        index = bisect_right(starts, hit.start) - 1
+        if index >= 0 and hit.start < sentences[index].end:
+            sentences[index].hits.append(hit)
+    for sentence in sentences:
+        if sentence.hits:
+            key = _normalized(text[sentence.start : sentence.end]).lower()
+            if key in seen:
+                sentence.hits = []  # a repeat: it was counted where it first appeared
+            else:
+                seen.add(key)
+    return sentences
+
+
+def _position_weight(weights: FieldWeights, field: TextField, ordinal: int) -> float:
+    """The weight of a sentence by where it is: its field, and in the text its ordinal."""
+    if field == "title":
+        return weights.title
+    if field == "summary":
+        return weights.summary
+    if ordinal < weights.lead_sentences:
+        return weights.lead
+    if ordinal < weights.tail_after:
+        return weights.body
+    return weights.tail
+
+
+def _count(compiled: _CompiledTopic, valid: list[_Window]) -> tuple[float, dict[str, float]]:
+    """Mark the distinct windows the score counts; their total and each field's part."""
+    scoring = compiled.topic.scoring
+    total = 0.0
+    factor = 1.0
+    used: set[int] = set()
+    contributions: dict[str, float] = {}
+    counted = 0
+    for window in valid:
+        if counted >= scoring.max_windows:
+            break
+        indexes = set(range(window.span[0], window.span[1] + 1))
+        if indexes & used:
+            continue
+        used |= indexes
+        window.counted = True
+        value = factor * window.strength
+        total += value
+        main = max(window.sentences, key=lambda s: (s.weight, -s.start)).field
+        contributions[main] = contributions.get(main, 0.0) + value
+        factor *= scoring.extra
+        counted += 1
+    return total, contributions
 
 
 def _strength(
@@ -590,7 +779,8 @@ def _terms_of(
     return tuple(terms)
 
 
-def _public_window(window: _Window, names: dict[int, str]) -> EvidenceWindow:
+def _evidence(window: _Window, names: dict[int, str]) -> list[Evidence]:
+    """A window's sentences as public evidence: one item per field it spans."""
     evidence: list[Evidence] = []
     by_field: dict[TextField, list[_Sentence]] = {}
     for sentence in window.sentences:
@@ -617,8 +807,12 @@ def _public_window(window: _Window, names: dict[int, str]) -> EvidenceWindow:
                 matches=matches,
             )
         )
+    return evidence
+
+
+def _public_window(window: _Window, names: dict[int, str]) -> EvidenceWindow:
     return EvidenceWindow(
-        evidence=tuple(evidence),
+        evidence=tuple(_evidence(window, names)),
         groups=tuple(sorted(names[gid] for gid in window.groups)),
         weight=round(window.weight, 4),
         strength=round(window.strength, 4),

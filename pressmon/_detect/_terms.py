@@ -53,6 +53,23 @@ _UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
 # (so "Alpine推迟" still holds the word Alpine).
 _SPACED_WORD = rf"[^\W{_UNSPACED}]"
 _SPACED_WORD_CHAR = re.compile(_SPACED_WORD)
+# Where a term may start (after a character that is not a letter or digit of a spaced
+# script) and what may not follow it, as one expression over any text...
+_BEFORE_TERM = rf"[\W{_UNSPACED}]"
+_AFTER_TERM = rf"(?!{_SPACED_WORD})"
+# ... and over ASCII text, where they mean the same: an ASCII-only class is a bitmap
+# that `re` tests in a few instructions, where the class above costs a Unicode lookup
+# per character (matching a 3 KB article: 80 -> 60 us).
+_BEFORE_TERM_ASCII = "[^a-zA-Z0-9_]"
+_AFTER_TERM_ASCII = "(?![a-zA-Z0-9_])"
+
+
+def _bounded(body: str, *, ascii_only: bool) -> re.Pattern[str]:
+    """Find, after a character that can precede a term, the terms of `body` that end a
+    word (searched in " " + text, so that the text's start can precede one too)."""
+    if ascii_only:
+        return re.compile(f"{_BEFORE_TERM_ASCII}(?=({body}){_AFTER_TERM_ASCII})")
+    return re.compile(f"{_BEFORE_TERM}(?=({body}){_AFTER_TERM})")
 
 
 def canonical_key(folded: str) -> str:
@@ -167,6 +184,8 @@ def _trie_regex(token_lists: Iterable[list[str]]) -> str:
 
 GateTokens = Callable[[str], tuple[list[str], bool]]
 """A term -> its tokens for a gate, and whether it is of an unspaced script."""
+# A word gate's expressions: spaced terms (any text, ASCII text), unspaced terms.
+_GatePatterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
 
 
 class Gate:
@@ -217,9 +236,9 @@ class WordGate:
         # Compiled when first needed: most articles never get past the Gate.
         self._terms = tuple(terms)
         self._tokens_of = tokens_of
-        self._compiled: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+        self._compiled: _GatePatterns | None = None
 
-    def _compile(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    def _compile(self) -> _GatePatterns:
         spaced: list[list[str]] = []
         unspaced: list[list[str]] = []
         for term in self._terms:
@@ -227,10 +246,10 @@ class WordGate:
             if tokens:
                 (unspaced if is_unspaced else spaced).append(tokens)
         # The matcher's own boundaries (see Matcher.pattern), searched in " " + text.
+        body = _trie_regex(spaced) if spaced else ""
         return (
-            re.compile(rf"[\W{_UNSPACED}](?=(?:{_trie_regex(spaced)})(?!{_SPACED_WORD}))")
-            if spaced
-            else None,
+            _bounded(body, ascii_only=False) if spaced else None,
+            _bounded(body, ascii_only=True) if spaced else None,
             re.compile(_trie_regex(unspaced)) if unspaced else None,
         )
 
@@ -239,12 +258,13 @@ class WordGate:
         compiled = self._compiled
         if compiled is None:
             compiled = self._compiled = self._compile()
-        spaced, unspaced = compiled
+        spaced, spaced_ascii, unspaced = compiled
+        if folded_text.isascii():
+            return spaced_ascii is not None and spaced_ascii.search(" " + folded_text) is not None
         if spaced is not None and spaced.search(" " + folded_text):
             return True
         return bool(
             unspaced is not None
-            and not folded_text.isascii()
             and _UNSPACED_CHAR.search(folded_text)
             and unspaced.search(folded_text)
         )
@@ -300,7 +320,8 @@ class Matcher:
         # script. Matching that character (rather than looking behind for it) lets the
         # regular expression engine skip from one such character to the next; the text
         # is searched with one space in front so that it can start a term too.
-        self.pattern = re.compile(rf"[\W{_UNSPACED}](?=({body})(?!{_SPACED_WORD}))")
+        self.pattern = _bounded(body, ascii_only=False)
+        self.ascii_pattern = _bounded(body, ascii_only=True)
         self.unspaced_pattern = (
             re.compile(f"(?=({_trie_regex(unspaced_lists)}))") if unspaced_lists else None
         )
@@ -390,7 +411,8 @@ class Matcher:
         by_group: dict[int, list[tuple[int, int, TermSpec]]] = {}
         ignored: dict[int, list[tuple[int, int]]] = {}
         resolve = self.resolve
-        for match in self.pattern.finditer(" " + folded.text):
+        pattern = self.ascii_pattern if folded.text.isascii() else self.pattern
+        for match in pattern.finditer(" " + folded.text):
             start = match.start(1) - 1
             for group, length, spec in resolve(match.group(1)):
                 if spec.ignore:

@@ -14,6 +14,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_REDIRECTS",
     "PER_HOST",
+    "PER_HOST_MAX",
     "RETRIES",
     "RETRY_AFTER_CAP",
     "TIMEOUT",
@@ -32,7 +33,9 @@ MAX_BYTES = 10 * MiB
 CONCURRENCY = 64
 """Requests in flight at once, over all hosts."""
 PER_HOST = 2
-"""Requests in flight at once to one host (`host:port`)."""
+"""Requests in flight at once to one host (`host:port`) at first."""
+PER_HOST_MAX = 8
+"""The most requests in flight to one host once it has shown it keeps up."""
 RETRIES = 2
 """Retries after the first attempt (so 3 requests at most) of a failure that may pass:
 a connection error, a connect timeout, 408, 429, 5xx."""

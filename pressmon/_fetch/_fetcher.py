@@ -46,6 +46,7 @@ from pressmon._fetch._addresses import refuse_private
 from pressmon._fetch._body import BodyTooLarge, BoundedDecoder, CorruptBody, supported_encoding
 from pressmon._fetch._discover import discover
 from pressmon._fetch._headers import parse_max_age, parse_retry_after
+from pressmon._fetch._hostlimit import HostLimit
 from pressmon._parse import parse_feed
 from pressmon._urls import is_http_url
 from pressmon._version import __version__
@@ -240,7 +241,12 @@ class Fetcher:
             stops a server that drips one byte a second.
         max_bytes: the largest body accepted, counted after decompression.
         concurrency: requests in flight at once, over all hosts.
-        per_host: requests in flight at once to one `host:port`.
+        per_host: requests in flight at once to one `host:port` at first.
+        per_host_max: the most requests in flight to one `host:port`: the limit
+            grows from `per_host` while the host answers quickly and without
+            429 or 503, and halves at once on either (a `Retry-After` then
+            holds every request to that host). Give `per_host` again for a
+            fixed limit.
         retries: retries after the first attempt for connection errors, 408,
             429 and 5xx (never for other 4xx).
         backoff: the first retry wait in seconds; it doubles each retry, plus
@@ -270,6 +276,7 @@ class Fetcher:
         max_bytes: int = defaults.MAX_BYTES,
         concurrency: int = defaults.CONCURRENCY,
         per_host: int = defaults.PER_HOST,
+        per_host_max: int = defaults.PER_HOST_MAX,
         retries: int = defaults.RETRIES,
         backoff: float = defaults.BACKOFF,
         backoff_max: float = defaults.BACKOFF_MAX,
@@ -285,6 +292,7 @@ class Fetcher:
             ("max_bytes", max_bytes),
             ("concurrency", concurrency),
             ("per_host", per_host),
+            ("per_host_max", per_host_max),
         ):
             if value <= 0:
                 raise ValueError(f"{name} must be positive, got {value!r}")
@@ -303,6 +311,7 @@ class Fetcher:
         self.max_bytes = int(max_bytes)
         self.concurrency = int(concurrency)
         self.per_host = int(per_host)
+        self.per_host_max = max(int(per_host_max), self.per_host)
         self.retries = int(retries)
         self.backoff = float(backoff)
         self.backoff_max = float(backoff_max)
@@ -313,15 +322,14 @@ class Fetcher:
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._owns_client = client is None
         if client is None:
-            client = _default_client(self.timeout, self.concurrency, self.per_host)
+            client = _default_client(self.timeout, self.concurrency, self.per_host_max)
         self._client = client
         if user_agent is None:
             current = client.headers.get("user-agent", "")
             user_agent = USER_AGENT if not current or current.startswith("python-httpx/") else None
         self.user_agent = user_agent
         self._slots = asyncio.Semaphore(self.concurrency)
-        self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._host_users: dict[str, int] = {}
+        self._hosts: dict[str, HostLimit] = {}
         # backoff, 2 x backoff, 4 x backoff... (at most backoff_max), plus 0..backoff of jitter.
         self._backoff_wait = wait_exponential(
             multiplier=self.backoff, max=self.backoff_max
@@ -356,21 +364,24 @@ class Fetcher:
     # ------------------------------------------------------------ one request
 
     @contextlib.asynccontextmanager
-    async def _slot(self, url: str) -> AsyncIterator[None]:
+    async def _slot(self, url: str) -> AsyncIterator[HostLimit]:
         key = _host_key(url)
         host = self._hosts.get(key)
         if host is None:
-            host = self._hosts[key] = asyncio.Semaphore(self.per_host)
-        self._host_users[key] = self._host_users.get(key, 0) + 1
+            host = self._hosts[key] = HostLimit(self.per_host, self.per_host_max)
         try:
             # The host first: a request waiting for its host holds no global slot.
-            async with host, self._slots:
-                yield
+            await host.acquire()
+            try:
+                async with self._slots:
+                    yield host
+            finally:
+                host.release()
         finally:
-            # Forget hosts nobody is using, so a long-lived fetcher stays small.
-            self._host_users[key] -= 1
-            if not self._host_users[key]:
-                del self._host_users[key], self._hosts[key]
+            # Forget hosts nobody is using (and no Retry-After holds), so a long-lived
+            # fetcher stays small; the next request to it starts at `per_host` again.
+            if host.idle and self._hosts.get(key) is host:
+                del self._hosts[key]
 
     def _base_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         merged = {"Accept-Encoding": "gzip, deflate"}
@@ -455,19 +466,23 @@ class Fetcher:
     async def _attempt(
         self, url: str, headers: Mapping[str, str], max_bytes: int, drop: frozenset[str]
     ) -> _Hop:
-        async with self._slot(url):
+        async with self._slot(url) as host:
+            started = time.monotonic()
             try:
-                return await asyncio.wait_for(
+                hop = await asyncio.wait_for(
                     self._exchange(url, headers, max_bytes, drop), timeout=self.deadline
                 )
             except asyncio.TimeoutError:
-                return _Hop(
+                hop = _Hop(
                     url,
                     failure=_failure(
                         "timeout",
                         f"timed out: no complete response within the {self.deadline:g} s deadline",
                     ),
                 )
+            # What the host's limit learns from: the time, a 429/503, a Retry-After.
+            host.observe(time.monotonic() - started, hop.status, hop.retry_after)
+            return hop
 
     def _should_retry(self, hop: _Hop) -> bool:
         if not hop.retryable:

@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pressmon import Article, Topic, detect, explain
-from pressmon._detect import builtin_topics, resolve_topics, topic_from_mapping
+from pressmon._detect import _engine_for, builtin_topics, resolve_topics, topic_from_mapping
 from pressmon._detect._engine import _TRUNCATED, _normalized, _untruncated, reading_fields
+from pressmon._detect._sentences import SentenceFinder
 
 TOPIC = "alpine-us-expansion"
 LEAD = "Alpine will enter the United States in 2027 with AutoNation dealers."
@@ -172,11 +173,66 @@ _WORDS = [
     "AutoNation", "Auto-Nation", "Auto Nation", "America", "South America", "Alpine Linux",
     "F1", "Grand Prix", "ski", "2027", "launch", "dealers", "lancement", "米国", "アメリカ",
     "Renault", "Dieppe", "l'Alpine", "d’Alpine", "Team USA", "concessionnaires", "Zorglub",
+    "Miami", "Dr", "M", "said", "The", "Le",
 ]  # fmt: skip
-_SEPARATORS = [" ", " ", " ", "-", ". ", ", ", "\n", "", "’"]
+_SEPARATORS = [" ", " ", " ", "-", ". ", ", ", "\n", "", "’", ". ", "! ", "\n\n", ". « "]
 _TEXTS = st.lists(
     st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=30
 ).map(lambda pairs: "".join(word + separator for word, separator in pairs))
+_LONG_TEXTS = st.lists(
+    st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS)), max_size=120
+).map(lambda pairs: "".join(word + separator for word, separator in pairs))
+
+
+def _wide_window_topic() -> Topic:
+    # A window of three sentences, no focus group (the strongest sentence is the centre,
+    # a sentence without hits included), the lead and the tail weighed apart.
+    return topic_from_mapping(
+        {
+            "name": "wide-window",
+            "title": "wide-window",
+            "threshold": 0.05,
+            "rule": {"all": ["brand", "market"], "window": 3, "headline": ["brand"]},
+            "fields": {"lead_sentences": 2, "tail_after": 5, "lead": 1.3, "tail": 0.5},
+            "groups": {
+                "brand": {"terms": {"common": ["Alpine", "Zorglub"]}},
+                "market": {"terms": {"common": ["US", "America", "Miami"]}},
+                "talk": {"terms": {"common": ["said", "launch"]}, "weight": -0.5},
+                "f1": {"terms": {"common": ["F1", "Grand Prix"]}, "weight": 0.0},
+                "deal": {"terms": {"common": ["dealers"]}, "weight": 0.0},
+            },
+            "exclusions": [{"name": "race", "when": ["f1"], "unless": ["deal"]}],
+        }
+    )
+
+
+class _SmallChunks:
+    """Make the sentence finder cut texts into chunks of a few characters, so that
+    short texts take the paths of long ones (sentences found around the hits)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __enter__(self) -> None:
+        self.saved = SentenceFinder.chunk
+        SentenceFinder.chunk = self.size
+
+    def __exit__(self, *exc: object) -> None:
+        SentenceFinder.chunk = self.saved
+
+
+def _check_detect_is_explain(article: Article, topics: list[Topic]) -> None:
+    for topic in topics:
+        explanation = explain(article, topic)
+        assert detect(article, topic) == ([explanation.to_flag()] if explanation.flagged else [])
+    # Topics compiled together share one matcher (which may find a longer text at a
+    # position than each topic's own): compare with the full analysis by that engine.
+    analyzed = _engine_for(topics).analyze(article)
+    expected = sorted(
+        (explanation.to_flag() for explanation in analyzed if explanation.flagged),
+        key=lambda flag: -flag.score,
+    )
+    assert detect(article, topics) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -185,12 +241,76 @@ def test_the_gates_only_skip_work(title: str, summary: str, text: str) -> None:
     """detect (which gates articles) flags exactly what the full analysis of every topic
     flags, with the same scores, on texts dense in terms, look-alikes and separators."""
     article = Article(title=title, summary=summary, text=text)
-    topics = [*builtin_topics().values(), _cross_group_topic()]
-    analyzed = [explain(article, topic) for topic in topics]
-    for topic, explanation in zip(topics, analyzed, strict=True):
-        assert detect(article, topic) == ([explanation.to_flag()] if explanation.flagged else [])
-    expected = sorted(
-        (explanation.to_flag() for explanation in analyzed if explanation.flagged),
-        key=lambda flag: -flag.score,
+    _check_detect_is_explain(article, [*builtin_topics().values(), _cross_group_topic()])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    title=_TEXTS,
+    summary=_TEXTS,
+    text=_LONG_TEXTS,
+    chunk=st.sampled_from([1, 3, 8, 20, 64]),
+)
+def test_sentences_found_around_the_hits_give_the_flags_of_every_sentence(
+    title: str, summary: str, text: str, chunk: int
+) -> None:
+    """detect, which looks for sentences only around the hits (and for the first
+    ones, for the lead), gives the very flags of explain, which splits every field
+    whole: evidence, windows across fields, repeated sentences, lead and tail weights,
+    windows of one to three sentences."""
+    article = Article(title=title, summary=summary, text=text)
+    topics = [*builtin_topics().values(), _cross_group_topic(), _wide_window_topic()]
+    with _SmallChunks(chunk):
+        _check_detect_is_explain(article, topics)
+
+
+def _pair_topic(name: str, market: str) -> Topic:
+    return topic_from_mapping(
+        {
+            "name": name,
+            "title": name,
+            "threshold": 0.05,
+            "rule": {"all": ["brand", "market"]},
+            "groups": {
+                "brand": {"terms": {"common": ["Zorglub"]}},
+                "market": {"terms": {"common": [market]}},
+            },
+        }
     )
-    assert detect(article, topics) == expected
+
+
+def test_topics_read_together_do_not_change_each_others_sentences() -> None:
+    """Topics detected together share each field's sentences: one that takes the
+    summary's only sentence as a neighbour on both sides (hits in the title and the
+    text, none in the summary) leaves the summary's sentences as they are for the next."""
+    article = Article(
+        title="Zorglub in Texas",
+        summary="Miami waits for it.",
+        text="Texas is far away. Zorglub sells there.",
+    )
+    topics = [_pair_topic("first", "Miami"), _pair_topic("second", "Texas")]
+    topics.append(_pair_topic("third", "Miami"))
+    _check_detect_is_explain(article, topics)
+
+
+_SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", "\t", "\u00a0", " \n "])
+_SPACED_WORDS = st.lists(
+    st.tuples(st.sampled_from(["Alpine", "US", "la", "suite", "…", "x", "É"]), _SPACES),
+    max_size=12,
+).map(lambda pairs: "".join(word + space for word, space in pairs))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_SPACED_WORDS, cut=st.integers(0, 40), length=st.integers(0, 40), extra=_SPACED_WORDS)
+def test_a_summary_found_in_the_text_is_dropped_as_before(
+    text: str, cut: int, length: int, extra: str
+) -> None:
+    """Looking for the normalized summary in the text as it is, before normalizing
+    the text, drops exactly the summaries that the normalized text contains."""
+    summary = text[cut : cut + length] + extra
+    article = Article(title="Un titre", summary=summary, text=text)
+    short = _untruncated(_normalized(summary))
+    expected = summary.strip() and not (
+        (text.strip() and short in _normalized(text)) or short == "Un titre"
+    )
+    assert ("summary" in dict(reading_fields(article))) == bool(expected)
