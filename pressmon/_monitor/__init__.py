@@ -6,9 +6,9 @@ One run goes through these rooms, in this order (`_run.arun_monitor` composes th
 =================  ===============================================================
 `_decisions`       which feeds are due; a feed's next state after its answer (pure)
 `_reading`         the due feeds, then the pages full text wants, through one fetcher
-`_recording`       in one transaction: feed states, articles with story and flags, outbox
+`_recording`       a batch in one transaction: feed states, articles and stories, outbox
 `_delivery`        the outbox's pending alerts to each sink, each delivery recorded
-`_state`           opening the state (or rebuilding a damaged one)
+`_state`           the run lock (SQLite) and opening the state (SQLite or PostgreSQL)
 `_progress`        progress, log lines and the summary, with secrets redacted
 =================  ===============================================================
 

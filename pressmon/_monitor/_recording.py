@@ -1,8 +1,9 @@
 """Recording: the feeds' new states, every new article with its story and flags, the outbox.
 
-All of it runs inside the run's one transaction (`Recorder` is used by `_run`
-within `store.transaction()`), so a crash leaves the state as it was before the
-run, or with every article of the run and its alerts in the outbox.
+Each batch of feeds is recorded in one exclusive transaction (`Recorder` is used by
+`_run` within `store.transaction(exclusive=True)`), so a crash leaves a batch's
+feeds as they were, or with every article of the batch and its alerts in the
+outbox.
 
 An article, new or read again (a page that failed earlier), goes through one
 function, `Recorder.record_article`: find its story (`_dedup`), detect its
