@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -61,3 +62,19 @@ def requests_from_page(proxy: TestServer) -> list[str]:
         return host.endswith((".google.com", ".googleapis.com", ".gvt1.com", ".gstatic.com"))
 
     return [hit.target for hit in proxy.requests if not service(hit.target)]
+
+
+def render_email_html(message: Any, folder: Path) -> str:
+    """The DOM Chromium builds from an email's HTML part, checking on the way that the page
+    asks for nothing over the network (a loopback proxy would receive it)."""
+    html_part = message.get_body(("html",))
+    assert html_part is not None, "the message has no HTML part"
+    page = folder / "email.html"
+    page.write_text(html_part.get_content(), encoding="utf-8")
+    proxy = TestServer().start()
+    try:
+        dom = render_dom(page, proxy, folder / "profile")
+        assert requests_from_page(proxy) == []
+    finally:
+        proxy.stop()
+    return dom

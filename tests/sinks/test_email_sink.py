@@ -11,13 +11,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from httpserver import TestServer
 
 from pressmon.config import EmailSinkConfig
 from pressmon.sinks import DeliveryContext, DeliveryFailed, ScheduledSink, build_sink
 from pressmon.sinks._email import EmailSink, day_over, message_id
 from sinks.alert_support import CONTEXT, NOW, Certificates, make_alert, off_loopback
-from sinks.chromium import render_dom, requests_from_page
+from sinks.chromium import render_email_html
 from sinks.smtpserver import SMTPServer
 
 
@@ -97,16 +96,7 @@ def test_the_html_part_renders_in_headless_chromium_without_a_request(
     """Chromium renders the email's HTML with the evidence in <mark>, the linked titles and
     copies, and the page asks for nothing (every request would reach the loopback proxy)."""
     email_sink(smtp_server).deliver([make_alert(1), make_alert(2)], CONTEXT)
-    html_part = smtp_server.messages()[0].get_body(("html",))
-    assert html_part is not None
-    page = tmp_path / "email.html"
-    page.write_text(html_part.get_content(), encoding="utf-8")
-    proxy = TestServer().start()
-    try:
-        dom = render_dom(page, proxy, tmp_path / "profile")
-        assert requests_from_page(proxy) == []
-    finally:
-        proxy.stop()
+    dom = render_email_html(smtp_server.messages()[0], tmp_path)
     assert re.search(r"<mark style=\"[^\"]+\">AutoNation</mark>", dom)
     assert dom.count('href="https://wire.example/alpine-') == 2
     assert dom.count('href="https://daily.example/copy-') == 2
